@@ -1,0 +1,15 @@
+/**
+ * Command and plugin identifiers. A leaf module (imports nothing) so that any file can use the ids
+ * without creating an import cycle.
+ */
+export const PLUGIN_ID = 'rucio-jupyterlab:plugin';
+export const PANEL_ID = 'rucio-jupyterlab:panel';
+
+export namespace CommandIds {
+  export const openPanel = 'rucio-jupyterlab:open-panel';
+  export const focusSearch = 'rucio-jupyterlab:focus-search';
+  export const purgeCache = 'rucio-jupyterlab:purge-cache';
+}
+
+/** Notebook metadata key holding the attached DIDs; the existing extension uses the same key. */
+export const ATTACHMENTS_METADATA_KEY = 'rucio_attachments';

@@ -1,0 +1,131 @@
+/**
+ * Transfer jobs (downloads of download mode; uploads later) with their progress, polled while the
+ * panel is visible and either the Transfers tab is open or a job is still running.
+ */
+import { IPoll, Poll } from '@lumino/polling';
+
+import { ApiError, messageOf } from '../api/errors';
+import { cancelTransfer, listTransfers } from '../api/misc';
+import type { ITransfer } from '../api/types';
+import type { INotifier } from './notifier';
+import { ObservableModel } from './observable';
+
+export function isActiveTransfer(transfer: ITransfer): boolean {
+  return transfer.status === 'QUEUED' || transfer.status === 'RUNNING';
+}
+
+export interface ITransfersContext {
+  namespace(): string | null;
+  notifier: INotifier;
+}
+
+export class TransfersModel extends ObservableModel {
+  private _transfers: ITransfer[] = [];
+  private _error: ApiError | null = null;
+  private _loaded = false;
+  private _panelVisible = false;
+  private _tabVisible = false;
+  private readonly _cancelling = new Set<string>();
+  private readonly _poll: Poll;
+
+  constructor(
+    private readonly _context: ITransfersContext,
+    intervalMs: number
+  ) {
+    super();
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this.refresh(),
+      frequency: TransfersModel.frequency(intervalMs),
+      standby: () => !this._panelVisible || !(this._tabVisible || this.hasActive),
+      name: 'rucio-jupyterlab:transfers'
+    });
+    void this._poll.start();
+  }
+
+  get transfers(): readonly ITransfer[] {
+    return this._transfers;
+  }
+  get error(): ApiError | null {
+    return this._error;
+  }
+  get loaded(): boolean {
+    return this._loaded;
+  }
+  get hasActive(): boolean {
+    return this._transfers.some(isActiveTransfer);
+  }
+  isCancelling(id: string): boolean {
+    return this._cancelling.has(id);
+  }
+
+  setInterval(intervalMs: number): void {
+    this._poll.frequency = TransfersModel.frequency(intervalMs);
+  }
+
+  setVisibility(panelVisible: boolean, tabVisible: boolean): void {
+    const wasPolling = this._panelVisible && this._tabVisible;
+    this._panelVisible = panelVisible;
+    this._tabVisible = tabVisible;
+    if (panelVisible && tabVisible && !wasPolling) {
+      void this._poll.refresh();
+    }
+  }
+
+  /** Asks the poll for an immediate tick (e.g. a download just started). */
+  poke(): void {
+    void this._poll.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const namespace = this._context.namespace();
+    if (!namespace) {
+      this._transfers = [];
+      this.emitChanged();
+      return;
+    }
+    try {
+      this._transfers = await listTransfers(namespace);
+      this._error = null;
+    } catch (error) {
+      this._error = error instanceof ApiError ? error : new ApiError({ status: 0, kind: 'server', message: messageOf(error) });
+      throw this._error;
+    } finally {
+      this._loaded = true;
+      this.emitChanged();
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    const namespace = this._context.namespace();
+    if (!namespace || this._cancelling.has(id)) {
+      return;
+    }
+    this._cancelling.add(id);
+    this.emitChanged();
+    try {
+      await cancelTransfer(namespace, id);
+      this._context.notifier.info('Transfer cancelled.');
+      await this.refresh().catch(() => undefined);
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : null;
+      this._context.notifier.error(messageOf(error), apiError?.details);
+    } finally {
+      this._cancelling.delete(id);
+      this.emitChanged();
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._poll.dispose();
+    super.dispose();
+  }
+
+  private static frequency(intervalMs: number): IPoll.Frequency {
+    const interval = Math.max(1000, intervalMs);
+    return { interval, backoff: true, max: interval * 12 };
+  }
+}
