@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Rucio.Client.Native;
 using Rucio.Client.Tests.Infrastructure;
 
 namespace Rucio.Client.Tests;
@@ -24,31 +25,51 @@ public sealed class X509Tests : IDisposable
     }
 
     [Fact]
-    public void Proxy_TlsContext_SendsTheUserCertificateInTheHandshake_OrExplainsTheRuntimeLimitation()
+    public void Proxy_OnLinux_IsPresentedByOpenSsl_WithTheUserCertificateAsChain()
     {
         var credential = (X509ProxyCredential)RucioCredential.X509Proxy(_pki.ProxyPath);
 
+        using var certificate = credential.LoadClientCertificate(TimeProvider.System);
+
+        Assert.Equal(_pki.Proxy.Thumbprint, certificate.Certificate.Thumbprint);
+        Assert.Equal(_pki.User.Thumbprint, Assert.Single(certificate.Chain).Thumbprint);
         if (OperatingSystem.IsLinux())
         {
-            // OpenSSL-backed X509Chain throws on proxy certificates (dotnet/runtime#41916): the credential must say so clearly.
-            var error = Assert.Throws<RucioException>(() => credential.LoadCertificateContext(TimeProvider.System));
-            Assert.Equal(RucioException.InvalidCredentialCode, error.ErrorCode);
-            Assert.Contains("41916", error.Message, StringComparison.Ordinal);
-            Assert.IsType<CryptographicException>(error.InnerException);
-            return;
+            // If this fails, the runtime has fixed dotnet/runtime#41916: verify SslStream really sends the chain
+            // (ProxyTlsTests) before letting the managed route take over.
+            Assert.IsType<OpenSslClientCertificate>(certificate);
+            using var transport = certificate.CreateTransport(TestClients.Options());
+            Assert.IsType<OpenSslTransportHandler>(transport);
         }
-
-        var context = credential.LoadCertificateContext(TimeProvider.System);
-        Assert.Equal(_pki.Proxy.Thumbprint, context.TargetCertificate.Thumbprint);
-        Assert.Contains(context.IntermediateCertificates, c => c.Thumbprint == _pki.User.Thumbprint);
+        else
+        {
+            var managed = Assert.IsType<SslStreamClientCertificate>(certificate);
+            Assert.Contains(managed.Context.IntermediateCertificates, c => c.Thumbprint == _pki.User.Thumbprint);
+        }
     }
 
     [Fact]
-    public void UserCertificate_TlsContext_IsBuilt()
+    public void UserCertificate_TlsContext_IsBuiltBySslStream()
     {
         var credential = (X509CertificateCredential)RucioCredential.X509(_pki.UserCertificatePath, _pki.EncryptedUserKeyPath, TestPki.Passphrase);
-        var context = credential.LoadCertificateContext(TimeProvider.System);
-        Assert.Equal(_pki.User.Thumbprint, context.TargetCertificate.Thumbprint);
+        using var certificate = credential.LoadClientCertificate(TimeProvider.System);
+        var managed = Assert.IsType<SslStreamClientCertificate>(certificate);
+        Assert.Equal(_pki.User.Thumbprint, managed.Context.TargetCertificate.Thumbprint);
+        using var transport = certificate.CreateTransport(TestClients.Options());
+        Assert.Same(managed.Context, Assert.IsType<SocketsHttpHandler>(transport).SslOptions.ClientCertificateContext);
+    }
+
+    [Fact]
+    public async Task Proxy_AuthenticatesAgainstAuthX509Proxy_LikeRucioItsOwnClient()
+    {
+        var transport = TestClients.Transport(_ => new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        using var client = new RucioClient(TestClients.Options(RucioCredential.X509Proxy(_pki.ProxyPath)), transport);
+
+        await client.Auth.AuthenticateAsync();
+
+        var auth = Assert.Single(transport.AuthRequests);
+        Assert.Equal("/auth/x509_proxy", auth.Path);
+        Assert.Equal("root", auth.Header("X-Rucio-Account"));
     }
 
     [Fact]
@@ -68,7 +89,7 @@ public sealed class X509Tests : IDisposable
         var credential = (X509ProxyCredential)RucioCredential.X509Proxy(_pki.ProxyPath);
         var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
 
-        var error = Assert.Throws<RucioException>(() => credential.LoadCertificateContext(later));
+        var error = Assert.Throws<RucioException>(() => credential.LoadClientCertificate(later));
         Assert.Contains("expired", error.Message, StringComparison.Ordinal);
     }
 
@@ -127,6 +148,20 @@ public sealed class X509Tests : IDisposable
         Assert.False(validator.Validate(trustedServer, null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
         Assert.False(validator.Validate(null, null, SslPolicyErrors.RemoteCertificateNotAvailable));
         Assert.True(validator.Validate(foreignServer, null, SslPolicyErrors.None)); // trusted by the system: in addition, not instead
+    }
+
+    [Fact]
+    public void CaBundle_CanBeAGridCertificatesDirectory()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_pki.Directory, "certificates")).FullName;
+        File.Copy(_pki.CaPath, Path.Combine(directory, "TestGridCA.pem"));
+        File.WriteAllText(Path.Combine(directory, "TestGridCA.signing_policy"), "access_id_CA X509 '/O=Rucio Tests/CN=Test Grid CA'");
+        using var trustedServer = TestPki.CreateServerCertificate(_pki.Ca, "rucio.example.org");
+
+        var validator = CaBundleValidator.FromPemFile(directory);
+
+        Assert.True(validator.Validate(trustedServer, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.Throws<RucioException>(() => CaBundleValidator.FromPemFile(Directory.CreateDirectory(Path.Combine(_pki.Directory, "empty")).FullName));
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Net.Security;
-
 namespace Rucio.Client;
 
 /// <summary>
@@ -32,7 +30,7 @@ internal sealed class AuthServerConnection : IDisposable
     public async Task<RucioToken> RequestTokenAsync(
         string path,
         IReadOnlyList<KeyValuePair<string, string>> headers,
-        Func<SslStreamCertificateContext>? clientCertificate,
+        Func<IClientCertificate>? clientCertificate,
         CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{_authBase}/{path}"));
@@ -49,11 +47,11 @@ internal sealed class AuthServerConnection : IDisposable
 
         // Tests inject the transport and cannot do TLS: the certificate is then loaded (so file errors surface)
         // but requests go through the injected handler.
-        var certificate = clientCertificate?.Invoke();
+        using var certificate = clientCertificate?.Invoke();
         HttpClient? dedicatedClient = null;
         if (certificate is not null && _injectedTransport is null)
         {
-            dedicatedClient = CreateClient(RucioTransport.CreateHandler(_options, certificate));
+            dedicatedClient = CreateClient(certificate.CreateTransport(_options));
         }
 
         try

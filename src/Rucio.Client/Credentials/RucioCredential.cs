@@ -22,8 +22,10 @@ public abstract class RucioCredential
         new X509CertificateCredential(certificatePemPath, keyPemPath, keyPassphrase);
 
     /// <summary>
-    /// An RFC 3820 proxy file (proxy certificate, its key, then the issuing user certificate and further chain
-    /// certificates). The whole chain is presented in the TLS handshake. The file is re-read at each authentication.
+    /// An RFC 3820 proxy file as written by voms-proxy-init (proxy certificate, its key, then the issuing user
+    /// certificate and further chain certificates), sent to <c>GET /auth/x509_proxy</c> like Rucio's own client does.
+    /// The whole chain is presented in the TLS handshake; on Linux the system OpenSSL (libssl 3 or 1.1.1) performs
+    /// that handshake because .NET cannot present proxies there. The file is re-read at each authentication.
     /// </summary>
     public static RucioCredential X509Proxy(string proxyPemPath) => new X509ProxyCredential(proxyPemPath);
 

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -21,13 +20,23 @@ internal sealed class X509CertificateCredential : RucioCredential
     }
 
     internal override Task<RucioToken> AcquireTokenAsync(AuthServerConnection connection, bool forceRefresh, CancellationToken cancellationToken) =>
-        connection.RequestTokenAsync("auth/x509", [], () => LoadCertificateContext(connection.TimeProvider), cancellationToken);
+        connection.RequestTokenAsync("auth/x509", [], () => LoadClientCertificate(connection.TimeProvider), cancellationToken);
 
-    internal SslStreamCertificateContext LoadCertificateContext(TimeProvider timeProvider)
+    /// <summary>A certificate file may also hold a proxy (X509_USER_CERT=X509_USER_KEY=proxy is common on grids): that works too.</summary>
+    internal IClientCertificate LoadClientCertificate(TimeProvider timeProvider)
     {
         var (leaf, additional) = LoadCertificates();
-        PemCertificateLoader.EnsureCurrentlyValid(leaf, _certificatePath, timeProvider);
-        return SslStreamCertificateContext.Create(leaf, additional, offline: true);
+        try
+        {
+            PemCertificateLoader.EnsureCurrentlyValid(leaf, _certificatePath, timeProvider);
+        }
+        catch
+        {
+            ClientCertificates.Dispose(leaf, additional);
+            throw;
+        }
+
+        return ClientCertificates.Create(leaf, additional, _certificatePath);
     }
 
     internal (X509Certificate2 Leaf, X509Certificate2Collection Additional) LoadCertificates()
@@ -53,32 +62,30 @@ internal sealed class X509ProxyCredential : RucioCredential
         _proxyPath = proxyPemPath;
     }
 
+    /// <summary>
+    /// Rucio's own client sends proxies to /auth/x509_proxy; the server maps it to the same handler as /auth/x509.
+    /// </summary>
     internal override Task<RucioToken> AcquireTokenAsync(AuthServerConnection connection, bool forceRefresh, CancellationToken cancellationToken) =>
-        connection.RequestTokenAsync("auth/x509", [], () => LoadCertificateContext(connection.TimeProvider), cancellationToken);
+        connection.RequestTokenAsync("auth/x509_proxy", [], () => LoadClientCertificate(connection.TimeProvider), cancellationToken);
 
     /// <summary>
     /// The server validates proxy → user certificate → CA, so the user certificate (and any intermediates) must
-    /// travel in the handshake next to the proxy: they go in as additional certificates of the context.
+    /// travel in the handshake next to the proxy. On Linux this takes the OpenSSL route (see <see cref="ClientCertificates"/>).
     /// </summary>
-    internal SslStreamCertificateContext LoadCertificateContext(TimeProvider timeProvider)
+    internal IClientCertificate LoadClientCertificate(TimeProvider timeProvider)
     {
         var (proxy, chain) = LoadCertificates();
-        PemCertificateLoader.EnsureCurrentlyValid(proxy, _proxyPath, timeProvider);
         try
         {
-            return SslStreamCertificateContext.Create(proxy, chain, offline: true);
+            PemCertificateLoader.EnsureCurrentlyValid(proxy, _proxyPath, timeProvider);
         }
-        catch (CryptographicException ex)
+        catch
         {
-            // .NET's OpenSSL chain builder throws on the ProxyCertInfo extension (X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED,
-            // dotnet/runtime#41916), so RFC 3820 proxies cannot be presented by SslStream on Linux.
-            throw new RucioException(
-                $"The .NET runtime cannot present the RFC 3820 proxy '{_proxyPath}' for TLS client authentication on this "
-                + "platform (dotnet/runtime#41916). Use the user certificate and key (X509 credential) or OIDC instead.",
-                0,
-                RucioException.InvalidCredentialCode,
-                ex);
+            ClientCertificates.Dispose(proxy, chain);
+            throw;
         }
+
+        return ClientCertificates.Create(proxy, chain, _proxyPath);
     }
 
     internal (X509Certificate2 Proxy, X509Certificate2Collection Chain) LoadCertificates()

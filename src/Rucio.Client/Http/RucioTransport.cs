@@ -66,12 +66,26 @@ internal sealed class CaBundleValidator
         }
     }
 
+    /// <summary>
+    /// A PEM bundle, or a CA directory such as /etc/grid-security/certificates (the usual rucio.cfg <c>ca_cert</c>),
+    /// where each CA is a <c>*.pem</c> file or an OpenSSL hash name <c>*.0</c>; policy and CRL files are ignored.
+    /// </summary>
     public static CaBundleValidator FromPemFile(string path)
     {
         var bundle = new X509Certificate2Collection();
         try
         {
-            bundle.ImportFromPemFile(path);
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*.pem").Concat(Directory.EnumerateFiles(path, "*.0")))
+                {
+                    bundle.ImportFromPemFile(file);
+                }
+            }
+            else
+            {
+                bundle.ImportFromPemFile(path);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
         {

@@ -1,12 +1,14 @@
 using System.Formats.Asn1;
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Rucio.Client.Tests.Infrastructure;
 
 /// <summary>
-/// A throw-away PKI generated at test time: a CA, a user certificate (with a plain and an encrypted key) and an
-/// RFC 3820 proxy signed by the user certificate, written as PEM files in a temporary directory.
+/// A throw-away PKI generated at test time: a CA, a user certificate (with a plain and an encrypted key) and
+/// RFC 3820 proxies signed by the user certificate (ECDSA with a PKCS#8 key, and RSA with a PKCS#1 key as written
+/// by voms-proxy-init), written as PEM files in a temporary directory.
 /// </summary>
 public sealed class TestPki : IDisposable
 {
@@ -14,6 +16,9 @@ public sealed class TestPki : IDisposable
 
     private const string ProxyCertInfoOid = "1.3.6.1.5.5.7.1.14";
     private const string InheritAllPolicyOid = "1.3.6.1.5.5.7.21.1";
+    private const string CommonNameOid = "2.5.4.3";
+
+    private readonly Lazy<(X509Certificate2 Certificate, string Path)> _rsaProxy;
 
     public TestPki()
     {
@@ -30,15 +35,16 @@ public sealed class TestPki : IDisposable
         using var userPublic = userRequest.Create(Ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [1, 2, 3]);
         User = userPublic.CopyWithPrivateKey(userKey);
 
-        // The proxy's subject extends the user's with a CN; it is signed with the user's key (the user is no CA,
-        // so the generator overload is used instead of Create(issuerCertificate)).
         using var proxyKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var proxyRequest = new CertificateRequest("CN=Jane Doe,O=Rucio Tests,CN=1234567", proxyKey, HashAlgorithmName.SHA256);
-        proxyRequest.CertificateExtensions.Add(new X509Extension(ProxyCertInfoOid, EncodeProxyCertInfo(), critical: true));
-        proxyRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        using var proxyPublic = proxyRequest.Create(
-            User.SubjectName, X509SignatureGenerator.CreateForECDsa(userKey), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12), [9, 8, 7]);
-        Proxy = proxyPublic.CopyWithPrivateKey(proxyKey);
+        Proxy = CreateProxy(User, userKey, proxyKey, "1234567");
+        // RSA key generation is slow: only the tests that use the RSA proxy pay for it.
+        _rsaProxy = new Lazy<(X509Certificate2, string)>(() =>
+        {
+            using var rsaProxyKey = RSA.Create(2048);
+            var proxy = CreateProxy(User, userKey, rsaProxyKey, "7654321");
+            var path = Write("x509up_rsa", proxy.ExportCertificatePem() + "\n" + rsaProxyKey.ExportRSAPrivateKeyPem() + "\n" + User.ExportCertificatePem() + "\n");
+            return (proxy, path);
+        });
 
         UserCertificatePath = Write("usercert.pem", User.ExportCertificatePem());
         UserKeyPath = Write("userkey.pem", userKey.ExportPkcs8PrivateKeyPem());
@@ -56,13 +62,19 @@ public sealed class TestPki : IDisposable
 
     public X509Certificate2 Proxy { get; }
 
+    public X509Certificate2 RsaProxy => _rsaProxy.Value.Certificate;
+
     public string UserCertificatePath { get; }
 
     public string UserKeyPath { get; }
 
     public string EncryptedUserKeyPath { get; }
 
+    /// <summary>ECDSA proxy, PKCS#8 key.</summary>
     public string ProxyPath { get; }
+
+    /// <summary>RSA proxy with a traditional "RSA PRIVATE KEY" block, the voms-proxy-init layout.</summary>
+    public string RsaProxyPath => _rsaProxy.Value.Path;
 
     public string CaPath { get; }
 
@@ -75,17 +87,40 @@ public sealed class TestPki : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
     }
 
-    /// <summary>A TLS server certificate for <paramref name="host"/> issued by <paramref name="ca"/>.</summary>
+    /// <summary>A TLS server certificate for <paramref name="host"/> issued by <paramref name="ca"/> (no private key).</summary>
     public static X509Certificate2 CreateServerCertificate(X509Certificate2 ca, string host)
+    {
+        using var withKey = CreateServerCertificateWithKey(ca, host);
+        return X509CertificateLoader.LoadCertificate(withKey.RawData);
+    }
+
+    /// <summary>A TLS server certificate with its key; <paramref name="host"/> becomes a DNS or an IP address SAN.</summary>
+    public static X509Certificate2 CreateServerCertificateWithKey(X509Certificate2 ca, string host)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(host);
+        if (IPAddress.TryParse(host, out var address))
+        {
+            san.AddIpAddress(address);
+        }
+        else
+        {
+            san.AddDnsName(host);
+        }
+
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        return request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [4, 5, 6]);
+        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [4, 5, 6]);
+        return certificate.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Writes <paramref name="certificate"/> and its key as <c>name.pem</c> and <c>name.key</c>.</summary>
+    public (string CertificatePath, string KeyPath) WriteWithKey(string name, X509Certificate2 certificate)
+    {
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The certificate has no ECDSA key.");
+        return (Write(name + ".pem", certificate.ExportCertificatePem()), Write(name + ".key", key.ExportPkcs8PrivateKeyPem()));
     }
 
     public string Write(string name, string content)
@@ -93,6 +128,54 @@ public sealed class TestPki : IDisposable
         var path = Path.Combine(Directory, name);
         File.WriteAllText(path, content);
         return path;
+    }
+
+    /// <summary>
+    /// An RFC 3820 proxy of <paramref name="user"/>: signed with the user's key (the user is no CA, so the generator
+    /// overload is used) and named like the user plus one trailing CN, as OpenSSL's proxy path validation requires.
+    /// </summary>
+    private static X509Certificate2 CreateProxy(X509Certificate2 user, ECDsa userKey, AsymmetricAlgorithm proxyKey, string serial)
+    {
+        var subject = AppendCommonName(user.SubjectName, serial);
+        var request = proxyKey switch
+        {
+            ECDsa ec => new CertificateRequest(subject, ec, HashAlgorithmName.SHA256),
+            RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            _ => throw new ArgumentException("Unsupported key type.", nameof(proxyKey)),
+        };
+        request.CertificateExtensions.Add(new X509Extension(ProxyCertInfoOid, EncodeProxyCertInfo(), critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        using var proxyPublic = request.Create(
+            user.SubjectName, X509SignatureGenerator.CreateForECDsa(userKey), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12),
+            System.Text.Encoding.ASCII.GetBytes(serial));
+        return proxyKey switch
+        {
+            ECDsa ec => proxyPublic.CopyWithPrivateKey(ec),
+            _ => proxyPublic.CopyWithPrivateKey((RSA)proxyKey),
+        };
+    }
+
+    /// <summary>The DER name with one more RDN, <c>CN=<paramref name="value"/></c>, at the end.</summary>
+    private static X500DistinguishedName AppendCommonName(X500DistinguishedName name, string value)
+    {
+        var reader = new AsnReader(name.RawData, AsnEncodingRules.DER).ReadSequence();
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            while (reader.HasData)
+            {
+                writer.WriteEncodedValue(reader.ReadEncodedValue().Span);
+            }
+
+            using (writer.PushSetOf())
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(CommonNameOid);
+                writer.WriteCharacterString(UniversalTagNumber.UTF8String, value);
+            }
+        }
+
+        return new X500DistinguishedName(writer.Encode());
     }
 
     /// <summary>ProxyCertInfo ::= SEQUENCE { pCPathLenConstraint INTEGER OPTIONAL, proxyPolicy SEQUENCE { policyLanguage OID } }.</summary>
@@ -115,6 +198,10 @@ public sealed class TestPki : IDisposable
         Ca.Dispose();
         User.Dispose();
         Proxy.Dispose();
+        if (_rsaProxy.IsValueCreated)
+        {
+            RsaProxy.Dispose();
+        }
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 }
