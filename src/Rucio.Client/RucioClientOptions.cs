@@ -22,8 +22,9 @@ public sealed class RucioClientOptions
     public RucioCredential? Credential { get; set; }
 
     /// <summary>
-    /// A PEM bundle of CA certificates trusted in addition to the system roots (grid CAs are usually not in the
-    /// system store). Server certificate validation is never disabled.
+    /// CA certificates trusted in addition to the system roots (grid CAs are usually not in the system store): a PEM
+    /// bundle, or a directory of PEM files such as <c>/etc/grid-security/certificates</c>. Server certificate
+    /// validation is never disabled.
     /// </summary>
     public string? CaCertificatePath { get; set; }
 
