@@ -36,7 +36,7 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         root.Options.Add(AuthType);
         root.Options.Add(Config);

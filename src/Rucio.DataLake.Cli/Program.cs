@@ -1,8 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Rucio.DataLake.Cli;
 using Rucio.DataLake.Cli.Commands;
 
-var root = new RootCommand("Rucio for the data lake: the JupyterLab extension's instances and credentials, from a terminal.");
+// A plain command named like the installed tool: a RootCommand takes its name from the assembly (Rucio.DataLake.Cli),
+// which is not what people type. Help and version are what RootCommand would add.
+var root = new Command("datalake", "Rucio for the data lake: the JupyterLab extension's instances and credentials, from a terminal.")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(WhoAmICommand.Create());
 root.Subcommands.Add(ListCommand.Create());

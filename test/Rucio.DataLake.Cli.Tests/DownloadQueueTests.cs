@@ -38,7 +38,8 @@ public sealed class DownloadQueueTests(SandboxFixture fixture) : IClassFixture<S
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var neverEnds = new TaskCompletionSource<IReadOnlyList<DownloadedFile>>();
-        var first = await DownloadQueue.OpenAsync(new DownloadQueueOptions { DatabasePath = DatabasePath }, (_, _, _) =>
+        // One worker: "waiting" must stay queued behind "running" (with two, either could start first).
+        var first = await DownloadQueue.OpenAsync(new DownloadQueueOptions { DatabasePath = DatabasePath, Parallelism = 1 }, (_, _, _) =>
         {
             started.TrySetResult();
             return neverEnds.Task;

@@ -7,8 +7,9 @@ using Spectre.Console;
 namespace Rucio.DataLake.Cli.Commands;
 
 /// <summary>
-/// <c>datalake upload [PATHS]... -s SCOPE [-p PREFIX] [-t DAYS] [--rse EXPR] [--delay-deletion]</c>: registers files
-/// from the scratch space with a replication rule, then deletes the scratch copies once Rucio verifiably holds them.
+/// <c>datalake upload [PATHS]... -s SCOPE [-p PREFIX] [-t DAYS] [--rse EXPR] [--dataset DID] [--delay-deletion]</c>:
+/// registers files from the scratch space with a replication rule (on each file, or on the dataset), then deletes the
+/// scratch copies once Rucio verifiably holds them.
 /// </summary>
 internal static class UploadCommand
 {
@@ -23,7 +24,8 @@ internal static class UploadCommand
         var lifetime = new Option<int?>("--lifetime", "-t") { Description = "Replication rule lifetime in days (0 = indefinite). Default: the instance's replication_rule_lifetime_days." };
         var rse = new Option<string?>("--rse") { Description = "RSE expression for the replication rule. Default: the instance's destination_rse." };
         var delay = new Option<bool>("--delay-deletion") { Description = "Keep the scratch files for a while (default 2 days) instead of deleting them right after a verified upload." };
-        var command = new Command("upload", "Upload files from the scratch space to Rucio with a replication rule.") { paths, scope, prefix, lifetime, rse, delay };
+        var dataset = new Option<string?>("--dataset", "-d") { Description = "Attach the files to this dataset ([SCOPE:]NAME, default scope: --scope), created if missing; the rule is then one rule on the dataset." };
+        var command = new Command("upload", "Upload files from the scratch space to Rucio with a replication rule.") { paths, scope, prefix, lifetime, rse, dataset, delay };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(parse, async (session, output, token) =>
         {
             var expression = parse.GetValue(rse) ?? session.Instance.DestinationRse
@@ -39,6 +41,7 @@ internal static class UploadCommand
                 : DefaultDelayDays;
             var delayed = parse.GetValue(delay);
             var items = UploadPlanner.Plan(parse.GetValue(paths)!, parse.GetValue(scope)!, parse.GetValue(prefix));
+            var datasetDid = DatasetDid(parse.GetValue(dataset), parse.GetValue(scope)!);
             var scratch = CliPaths.Scratch;
 
             if (!output.IsJson)
@@ -49,6 +52,10 @@ internal static class UploadCommand
                         ? $"Uploaded files will be deleted from {scratch} after {delayDays:0.#} days, once their replicas are verified (by `datalake cleanup`)."
                         : $"Uploaded files will be deleted from {scratch} as soon as Rucio holds a verified copy. Use --delay-deletion to delete them after {delayDays:0.#} days.");
                 AnsiConsole.WriteLine($"Uploading {items.Count} files to Rucio...");
+                if (datasetDid is not null)
+                {
+                    AnsiConsole.WriteLine($"The files are attached to the dataset {datasetDid} (created if missing), which gets the replication rule.");
+                }
             }
 
             var options = new UploadOptions
@@ -57,6 +64,8 @@ internal static class UploadCommand
                 RuleLifetime = days == 0 ? null : TimeSpan.FromDays(days),
                 ScratchRse = CliPaths.Variable("DATALAKE_SCRATCH_RSE"),
                 RuleComment = "datalake upload",
+                Dataset = datasetDid,
+                CreateDataset = true,
             };
             using var storage = session.OpenStorage();
             var engine = new UploadEngine(session.Client, storage);
@@ -72,6 +81,20 @@ internal static class UploadCommand
             }
         }, ct));
         return command;
+    }
+
+    /// <summary><c>SCOPE:NAME</c>, or a bare name in the upload's scope; null without <c>--dataset</c>.</summary>
+    private static Did? DatasetDid(string? given, string scope)
+    {
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            return null;
+        }
+
+        var text = given.Contains(':', StringComparison.Ordinal) ? given : $"{scope}:{given}";
+        return Did.TryParse(text, out var did) && did.Name.Length > 0
+            ? did
+            : throw new CliException(ExitCodes.UsageError, $"--dataset '{given}' is not a dataset name (SCOPE:NAME or NAME).");
     }
 }
 

@@ -132,11 +132,11 @@ internal sealed class DownloadJobStore(string databasePath, TimeProvider time)
 
     public Task<IReadOnlyList<DownloadJob>> ListAsync(string? instance, CancellationToken cancellationToken) =>
         instance is null
-            ? QueryAsync("ORDER BY created_at", cancellationToken)
-            : QueryAsync("WHERE instance = $instance ORDER BY created_at", cancellationToken, ("$instance", instance));
+            ? QueryAsync("ORDER BY created_at, rowid", cancellationToken)
+            : QueryAsync("WHERE instance = $instance ORDER BY created_at, rowid", cancellationToken, ("$instance", instance));
 
     public Task<IReadOnlyList<DownloadJob>> ListInStateAsync(DownloadJobState state, CancellationToken cancellationToken) =>
-        QueryAsync("WHERE state = $state ORDER BY created_at", cancellationToken, ("$state", Name(state)));
+        QueryAsync("WHERE state = $state ORDER BY created_at, rowid", cancellationToken, ("$state", Name(state)));
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         await ExecuteAsync("DELETE FROM download_jobs WHERE id = $id AND state <> $running;", cancellationToken,

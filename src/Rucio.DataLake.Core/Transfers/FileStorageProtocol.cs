@@ -40,53 +40,50 @@ internal sealed class FileStorageProtocol : IStorageProtocol
         LocalFiles.FlushToDisk(output);
     }
 
+    /// <summary>Copies with a checksum known in advance: the verified copy must have exactly that checksum.</summary>
     public async Task UploadAsync(string sourcePath, string pfn, FileChecksum checksum, TransferMeter meter, CancellationToken cancellationToken)
     {
-        var destination = LocalPath(pfn);
-        var part = StoragePaths.PartPath(destination, $"{checksum.Adler32}|{checksum.Bytes}|upload");
+        var staged = await StageAsync(sourcePath, pfn, meter, cancellationToken);
+        if (staged.Checksum.Bytes != checksum.Bytes || staged.Checksum.Adler32 != checksum.Adler32)
+        {
+            LocalCopy.Discard(staged);
+            throw new TransferException(TransferFailure.ChecksumMismatch,
+                $"The copy of '{sourcePath}' on storage does not match the source (adler32 {staged.Checksum.Adler32} vs {checksum.Adler32}); did the file change during the upload?");
+        }
+
+        Publish(staged, pfn);
+    }
+
+    /// <summary>
+    /// The first half of an upload that computes the checksum while copying (one read of the source): a verified copy
+    /// under a hidden temporary name next to <paramref name="pfn"/> (see <see cref="LocalCopy"/>). The caller checks the
+    /// checksum against the catalogue, then <see cref="Publish"/>es or <see cref="LocalCopy.Discard"/>s it.
+    /// </summary>
+    public async Task<StagedFile> StageAsync(string sourcePath, string pfn, TransferMeter meter, CancellationToken cancellationToken)
+    {
         try
         {
-            await using (var input = OpenSource(sourcePath))
-            await using (var output = LocalFiles.OpenPart(part, 0))
-            {
-                meter.Reset(0);
-                await meter.CopyAsync(input, output, cancellationToken);
-                LocalFiles.FlushToDisk(output);
-            }
-
-            // Re-reading what landed on the storage is the verification: the page cache may hide a device error,
-            // but a bad copy (truncated source, concurrent writer) is caught here.
-            var written = await Checksums.OfFileAsync(part, null, cancellationToken, withMd5: false);
-            if (written.Bytes != checksum.Bytes || written.Adler32 != checksum.Adler32)
-            {
-                throw new TransferException(TransferFailure.ChecksumMismatch,
-                    $"The copy of '{sourcePath}' on storage does not match the source (adler32 {written.Adler32} vs {checksum.Adler32}); did the file change during the upload?");
-            }
-
-            if (File.Exists(destination))
-            {
-                var existing = await Checksums.OfFileAsync(destination, null, cancellationToken, withMd5: false);
-                if (existing.Bytes == checksum.Bytes && existing.Adler32 == checksum.Adler32)
-                {
-                    LocalFiles.DeleteQuietly(part);
-                    return;
-                }
-            }
-
-            // The deterministic path belongs to this DID, and the engine made sure no replica is registered there: what
-            // is there is a leftover of an earlier failed attempt, which the new verified copy replaces.
-            LocalFiles.Publish(part, destination, overwrite: true);
+            return await LocalCopy.StageAsync(sourcePath, LocalPath(pfn), meter, cancellationToken);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (Translate(ex, pfn) is var translated && !ReferenceEquals(translated, ex))
         {
-            // The part is ours in every case: nothing partial stays on the storage.
-            LocalFiles.DeleteQuietly(part);
-            var translated = Translate(ex, pfn);
-            if (ReferenceEquals(translated, ex))
-            {
-                throw;
-            }
+            throw translated;
+        }
+    }
 
+    /// <summary>
+    /// Renames the staged copy to its final name. The deterministic path belongs to this DID and the engine made sure
+    /// no replica is registered there: what is there is a leftover of an earlier failed attempt, which this replaces.
+    /// </summary>
+    public static void Publish(StagedFile staged, string pfn)
+    {
+        try
+        {
+            LocalCopy.Publish(staged);
+        }
+        catch (Exception ex) when (Translate(ex, pfn) is var translated && !ReferenceEquals(translated, ex))
+        {
+            LocalCopy.Discard(staged);
             throw translated;
         }
     }

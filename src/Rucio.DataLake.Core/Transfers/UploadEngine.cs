@@ -3,10 +3,12 @@ using Rucio.Client;
 namespace Rucio.DataLake.Core.Transfers;
 
 /// <summary>
-/// Rucio's upload flow. Per file: checksum the source; compare with an existing DID (same content is fine, different is
-/// an error); put the bytes on the RSE (in place when the file is already on a mounted RSE, else through the write
-/// protocol, verified on the storage); only then register the replica. Then the optional dataset and the rules.
-/// Nothing is registered without verified bytes, and bytes written for a registration that failed are removed.
+/// Rucio's upload flow. One listing checks every DID of the upload against the catalogue (same content is fine,
+/// different is an error). Then, per file and in parallel: the bytes go onto the RSE (in place when the file is already
+/// on a mounted RSE, else through the write protocol, verified on the storage; for mounted storage the checksum is
+/// computed while copying, so the source is read once); only then is the replica queued for registration, which is
+/// batched (one <c>POST /replicas</c> for the files ready at that moment). Then the optional dataset and the rules.
+/// Nothing is registered without verified bytes, and bytes written for a registration Rucio refused are removed.
 /// </summary>
 internal sealed class UploadEngine(RucioClient client, StorageProtocols protocols)
 {
@@ -20,32 +22,60 @@ internal sealed class UploadEngine(RucioClient client, StorageProtocols protocol
             ? _targets.ForRseAsync(rse, options.Schemes, cancellationToken)
             : _targets.ForExpressionAsync(options.RuleRseExpression, options.Schemes, cancellationToken));
 
-        var results = new UploadedFile[items.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, items.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
-            async (index, token) =>
-            {
-                var item = items[index];
-                tracker.Started(item.Did.ToString());
-                var meter = new TransferMeter(tracker, limiter);
-                try
-                {
-                    results[index] = await UploadFileAsync(item, options, writeTarget, meter, token);
-                    tracker.FileSucceeded();
-                }
-                catch (TransferException ex)
-                {
-                    tracker.FileFailed();
-                    results[index] = new UploadedFile(item, 0, null, null, null, null, null, ex.Message, ex.Failure);
-                }
-                catch (RucioException ex)
-                {
-                    tracker.FileFailed();
-                    results[index] = new UploadedFile(item, 0, null, null, null, null, null, $"Rucio refused {item.Did}: {ex.Message}", TransferFailure.StorageError);
-                }
-            });
+        var catalogue = new UploadCatalogue(client);
+        if (items.Count > 0)
+        {
+            await catalogue.LoadAsync([.. items.Select(i => i.Did)], cancellationToken);
+        }
 
+        var results = new UploadedFile[items.Count];
+        var registered = new Task<UploadedFile>?[items.Count];
+        await using (var registrar = new ReplicaRegistrar(client, cancellationToken))
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, items.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
+                async (index, token) =>
+                {
+                    var item = items[index];
+                    tracker.Started(item.Did.ToString());
+                    var meter = new TransferMeter(tracker, limiter);
+                    try
+                    {
+                        var (placed, checksum) = await PlaceAsync(item, options, catalogue, writeTarget, meter, token);
+                        meter.Reset(checksum.Bytes);
+                        if (placed.Placement == UploadPlacement.AlreadyRegistered)
+                        {
+                            results[index] = Success(item, checksum, placed);
+                            tracker.FileSucceeded();
+                            return;
+                        }
+
+                        var registration = registrar.RegisterAsync(new PendingReplica(item.Did, checksum, placed.Rse, placed.Deterministic, placed.Pfn, placed.LocalPath));
+                        registered[index] = AfterRegistrationAsync(item, checksum, placed, registration, tracker);
+                    }
+                    catch (Exception ex) when (ex is TransferException or RucioException)
+                    {
+                        tracker.FileFailed();
+                        results[index] = Failed(item, ex);
+                    }
+                });
+
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (registered[i] is { } pending)
+                {
+                    results[i] = await pending;
+                }
+            }
+        }
+
+        return await AddRulesAsync(results, options, cancellationToken);
+    }
+
+    /// <summary>The dataset (created if asked) and its rule, or one rule per uploaded file, all in single requests.</summary>
+    private async Task<UploadReport> AddRulesAsync(UploadedFile[] results, UploadOptions options, CancellationToken cancellationToken)
+    {
         var registration = new UploadRegistration(client);
         var uploaded = results.Where(r => r.Succeeded).ToList();
         string? datasetRuleId = null;
@@ -69,162 +99,104 @@ internal sealed class UploadEngine(RucioClient client, StorageProtocols protocol
         return new UploadReport(results, options.RuleRseExpression, options.Dataset, datasetRuleId);
     }
 
-    private async Task<UploadedFile> UploadFileAsync(UploadItem item, UploadOptions options, Lazy<Task<WriteTarget>> writeTarget, TransferMeter meter, CancellationToken cancellationToken)
+    /// <summary>Puts the file's verified bytes on the RSE (or finds them there already); returns where, and their checksum.</summary>
+    private async Task<(Placed Placed, FileChecksum Checksum)> PlaceAsync(UploadItem item, UploadOptions options, UploadCatalogue catalogue, Lazy<Task<WriteTarget>> writeTarget, TransferMeter meter, CancellationToken cancellationToken)
     {
-        if (!File.Exists(item.LocalPath))
+        var length = LocalFiles.LengthOrMissing(item.LocalPath);
+        if (length < 0 || !File.Exists(item.LocalPath))
         {
             throw new TransferException(TransferFailure.SourceMissing, $"'{item.LocalPath}' does not exist.");
         }
 
-        var checksum = await Checksums.OfFileAsync(item.LocalPath, null, cancellationToken);
-        await RequireConsistentDidAsync(item.Did, checksum, cancellationToken);
-
+        var known = await catalogue.LookupAsync(item.Did, cancellationToken);
+        UploadCatalogue.RequireSameSize(item.Did, known, length);
         var mounted = options.RegisterInPlace ? await _targets.FindMountedAsync(item.LocalPath, options.ScratchRse, cancellationToken) : null;
         var rse = mounted?.Rse ?? (await writeTarget.Value).Rse;
-        if (await ExistingReplicaAsync(item.Did, rse, cancellationToken) is { } existingPfn)
+        if (UploadCatalogue.AvailableReplica(item.Did, known, rse) is { } existingPfn)
         {
-            meter.Reset(checksum.Bytes);
-            return new UploadedFile(item, checksum.Bytes, checksum.Adler32, rse, existingPfn, UploadPlacement.AlreadyRegistered, null, null, null);
+            var checksum = await Checksums.OfFileAsync(item.LocalPath, null, cancellationToken);
+            UploadCatalogue.RequireSameContent(item.Did, known, checksum);
+            return (new Placed(rse, true, existingPfn, UploadPlacement.AlreadyRegistered, WrittenByUs: false, null), checksum);
         }
 
-        Placed placed = mounted is not null && await TryPlaceOnMountAsync(item, mounted, checksum, cancellationToken) is { } onMount
-            ? onMount
-            : await CopyAsync(item, await writeTarget.Value, checksum, meter, cancellationToken);
-        meter.Reset(checksum.Bytes);
-
-        try
+        if (mounted is not null)
         {
-            await RegisterAsync(item.Did, checksum, placed, cancellationToken);
+            // In place: the only read of the source is this checksum (a hard link copies nothing).
+            var checksum = await Checksums.OfFileAsync(item.LocalPath, null, cancellationToken);
+            UploadCatalogue.RequireSameContent(item.Did, known, checksum);
+            var onMount = await MountPlacement.TryPlaceAsync(item, mounted, checksum, cancellationToken);
+            return (onMount ?? await CopyAsync(item, await writeTarget.Value, checksum, meter, cancellationToken), checksum);
         }
-        catch (Exception ex) when (ex is RucioException or OperationCanceledException)
+
+        var target = await writeTarget.Value;
+        if (target.Storage is FileStorageProtocol file)
         {
-            // Unregistered bytes on an RSE are dark data nobody would ever clean: remove what this upload wrote.
-            if (placed.WrittenByUs)
+            // Checksummed while copying: one read of the source; the catalogue check happens before the rename.
+            var pfn = target.PfnFor(item.Did);
+            var staged = await file.StageAsync(item.LocalPath, pfn, meter, cancellationToken);
+            try
             {
-                await RemoveQuietlyAsync(placed, CancellationToken.None);
+                UploadCatalogue.RequireSameContent(item.Did, known, staged.Checksum);
             }
-
-            throw;
-        }
-
-        return new UploadedFile(item, checksum.Bytes, checksum.Adler32, placed.Rse, placed.Pfn, placed.Placement, null, null, null);
-    }
-
-    private async Task RegisterAsync(Did did, FileChecksum checksum, Placed placed, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Replicas.AddAsync(placed.Rse, [new FileRegistration(did, checksum.Bytes, checksum.Adler32)
+            catch
             {
-                Md5 = checksum.Md5,
-                Pfn = placed.Deterministic ? null : placed.Pfn,
-            }], cancellationToken);
-        }
-        catch (RucioException ex) when (ex.Status == 409)
-        {
-            // Registered concurrently (another upload of the same file) is what we wanted; anything else is a conflict.
-            if (await ExistingReplicaAsync(did, placed.Rse, cancellationToken) is null)
-            {
+                LocalCopy.Discard(staged);
                 throw;
             }
-        }
-    }
 
-    /// <summary>An existing DID must be a file with the same size and checksum; anything else is a clear conflict.</summary>
-    private async Task RequireConsistentDidAsync(Did did, FileChecksum checksum, CancellationToken cancellationToken)
-    {
-        DidDetails existing;
-        try
-        {
-            existing = await client.Dids.GetAsync(did, cancellationToken: cancellationToken);
-        }
-        catch (RucioException ex) when (ex.Status == 404)
-        {
-            return;
+            FileStorageProtocol.Publish(staged, pfn);
+            return (new Placed(target.Rse, target.Deterministic, pfn, UploadPlacement.Copied, WrittenByUs: true, staged.FinalPath), staged.Checksum);
         }
 
-        if (existing.Type != DidType.File)
-        {
-            throw new TransferException(TransferFailure.DidConflict, $"{did} already exists in Rucio as a {existing.Type.ToString().ToLowerInvariant()}, not a file.");
-        }
-
-        if (!checksum.Matches(existing.Bytes, existing.Adler32, existing.Md5))
-        {
-            throw new TransferException(TransferFailure.DidConflict,
-                $"{did} already exists in Rucio with different content ({existing.Bytes} bytes, adler32 {existing.Adler32 ?? "-"}; this file: {checksum.Bytes} bytes, adler32 {checksum.Adler32}). Choose another name or --prefix.");
-        }
-    }
-
-    /// <summary>The PFN of an AVAILABLE replica on <paramref name="rse"/>; throws when one exists in another state.</summary>
-    private async Task<string?> ExistingReplicaAsync(Did did, string rse, CancellationToken cancellationToken)
-    {
-        await foreach (var replica in client.Replicas.ListAsync(new ReplicaListRequest { Dids = [did], AllStates = true, RseExpression = rse }, cancellationToken))
-        {
-            if (replica.Did == did && replica.States.TryGetValue(rse, out var state))
-            {
-                return state == ReplicaState.Available
-                    ? replica.Rses.GetValueOrDefault(rse)?.FirstOrDefault() ?? string.Empty
-                    : throw new TransferException(TransferFailure.DidConflict, $"{did} already has a replica on {rse} in state {state.ToString().ToUpperInvariant()}; try again once Rucio has finished with it.");
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The file is on a mounted RSE: it is the replica when it already sits at its storage path (or the RSE is not
-    /// deterministic); otherwise a hard link gives it the deterministic path without copying. Null when the mount
-    /// refuses both link and copy (read-only), so the caller falls back to the write protocol.
-    /// </summary>
-    private static async Task<Placed?> TryPlaceOnMountAsync(UploadItem item, MountedRse mounted, FileChecksum checksum, CancellationToken cancellationToken)
-    {
-        if (!mounted.Deterministic)
-        {
-            return new Placed(mounted.Rse, false, "file://" + mounted.Protocol.Hostname + item.LocalPath, UploadPlacement.RegisteredInPlace, WrittenByUs: false, null);
-        }
-
-        var relative = StoragePaths.DeterministicPath(item.Did.Scope, item.Did.Name);
-        var target = Path.GetFullPath(Path.Combine(mounted.LocalPrefix, relative));
-        var pfn = StoragePaths.Pfn(mounted.Protocol, relative);
-        if (string.Equals(target, Path.GetFullPath(item.LocalPath), StringComparison.Ordinal))
-        {
-            return new Placed(mounted.Rse, true, pfn, UploadPlacement.RegisteredInPlace, WrittenByUs: false, null);
-        }
-
-        try
-        {
-            if (File.Exists(target))
-            {
-                // Leftover of an earlier attempt (not registered, checked above): keep it only if it is this content.
-                var existing = await Checksums.OfFileAsync(target, null, cancellationToken);
-                if (existing.Bytes == checksum.Bytes && existing.Adler32 == checksum.Adler32)
-                {
-                    return new Placed(mounted.Rse, true, pfn, UploadPlacement.LinkedOnStorage, WrittenByUs: true, target);
-                }
-
-                File.Delete(target);
-            }
-
-            if (!LocalFiles.TryHardLink(item.LocalPath, target))
-            {
-                var meter = new TransferMeter(new ProgressTracker(1, checksum.Bytes, null), null);
-                await new FileStorageProtocol().UploadAsync(item.LocalPath, "file://" + target, checksum, meter, cancellationToken);
-            }
-
-            return new Placed(mounted.Rse, true, pfn, UploadPlacement.LinkedOnStorage, WrittenByUs: true, target);
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException io && !LocalFiles.IsDiskFull(io)) || ex is TransferException { Failure: TransferFailure.StorageError })
-        {
-            return null;
-        }
+        // Remote protocols need the checksum first (xrdcp verifies against it end to end); the copy is network-bound.
+        var sourceChecksum = await Checksums.OfFileAsync(item.LocalPath, null, cancellationToken);
+        UploadCatalogue.RequireSameContent(item.Did, known, sourceChecksum);
+        return (await CopyAsync(item, target, sourceChecksum, meter, cancellationToken), sourceChecksum);
     }
 
     private static async Task<Placed> CopyAsync(UploadItem item, WriteTarget target, FileChecksum checksum, TransferMeter meter, CancellationToken cancellationToken)
     {
         var pfn = target.PfnFor(item.Did);
         await target.Storage.UploadAsync(item.LocalPath, pfn, checksum, meter, cancellationToken);
-        return new Placed(target.Rse, target.Deterministic, pfn, UploadPlacement.Copied, WrittenByUs: true, null);
+        var local = target.Storage is FileStorageProtocol ? StoragePaths.LocalPathOf(pfn) : null;
+        return new Placed(target.Rse, target.Deterministic, pfn, UploadPlacement.Copied, WrittenByUs: true, local);
     }
+
+    /// <summary>
+    /// The file's result once its registration is settled. Bytes are removed only when Rucio definitely refused them
+    /// (a 4xx answer): after a cancellation, a lost connection or a server error the registration may have happened,
+    /// and removing the bytes then would leave Rucio with a replica that has none. A file left unregistered that way
+    /// sits under its deterministic name, where the next upload of the same DID adopts or replaces it.
+    /// </summary>
+    private async Task<UploadedFile> AfterRegistrationAsync(UploadItem item, FileChecksum checksum, Placed placed, Task registration, ProgressTracker tracker)
+    {
+        try
+        {
+            await registration;
+            tracker.FileSucceeded();
+            return Success(item, checksum, placed);
+        }
+        catch (Exception ex) when (ex is RucioException or TransferException)
+        {
+            var refused = ex is TransferException || (ex is RucioException { Status: >= 400 and < 500 });
+            if (placed.WrittenByUs && refused)
+            {
+                await RemoveQuietlyAsync(placed, CancellationToken.None);
+            }
+
+            tracker.FileFailed();
+            return Failed(item, ex);
+        }
+    }
+
+    private static UploadedFile Success(UploadItem item, FileChecksum checksum, Placed placed) =>
+        new(item, checksum.Bytes, checksum.Adler32, placed.Rse, placed.Pfn, placed.Placement, null, null, null);
+
+    private static UploadedFile Failed(UploadItem item, Exception exception) => exception switch
+    {
+        TransferException transfer => new UploadedFile(item, 0, null, null, null, null, null, transfer.Message, transfer.Failure),
+        _ => new UploadedFile(item, 0, null, null, null, null, null, $"Rucio refused {item.Did}: {exception.Message}", TransferFailure.StorageError),
+    };
 
     private async Task RemoveQuietlyAsync(Placed placed, CancellationToken cancellationToken)
     {
@@ -245,6 +217,4 @@ internal sealed class UploadEngine(RucioClient client, StorageProtocols protocol
             // the next upload of the same DID overwrites.
         }
     }
-
-    private sealed record Placed(string Rse, bool Deterministic, string Pfn, UploadPlacement Placement, bool WrittenByUs, string? LocalPath);
 }
