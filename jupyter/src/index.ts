@@ -1,6 +1,10 @@
-/** The JupyterLab plugin: adds the Rucio panel to the left sidebar, its commands and preferences. */
+/**
+ * The JupyterLab plugin: adds the Rucio panel to the left sidebar, its commands and preferences, the
+ * kernel injection of attached DIDs (with a notebook toolbar indicator) and "Upload to Rucio".
+ */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
@@ -8,7 +12,9 @@ import { CommandIds, PANEL_ID, PLUGIN_ID } from './commandIds';
 import { rucioIcon } from './icons';
 import { DEFAULT_PREFERENCES, IPanelPreferences, PanelModel } from './model/panel';
 import { notebookDocument } from './notebookAdapter';
+import { INotebookKernels, trackNotebookKernels } from './notebookKernels';
 import { labNotifier } from './notify';
+import { addUploadCommands } from './uploadCommands';
 import { RucioSidebar } from './widget';
 
 const PALETTE_CATEGORY = 'Rucio';
@@ -22,7 +28,7 @@ function readPreferences(settings: ISettingRegistry.ISettings): IPanelPreference
   };
 }
 
-function trackActiveNotebook(tracker: INotebookTracker, model: PanelModel): void {
+function trackActiveNotebook(tracker: INotebookTracker, model: PanelModel, kernels: INotebookKernels): void {
   const follow = async (panel: NotebookPanel | null) => {
     if (!panel) {
       model.attachments.setNotebook(null);
@@ -32,13 +38,20 @@ function trackActiveNotebook(tracker: INotebookTracker, model: PanelModel): void
     // Another notebook may have become current while this one was loading.
     if (tracker.currentWidget === panel) {
       model.attachments.setNotebook(notebookDocument(panel));
+      model.attachments.setKernelLanguage(kernels.injectorFor(panel)?.language ?? null);
     }
   };
   tracker.currentChanged.connect((_, panel) => void follow(panel));
   void follow(tracker.currentWidget);
 }
 
-function addCommands(app: JupyterFrontEnd, model: PanelModel, palette: ICommandPalette | null): void {
+function addCommands(
+  app: JupyterFrontEnd,
+  model: PanelModel,
+  palette: ICommandPalette | null,
+  tracker: INotebookTracker | null,
+  kernels: INotebookKernels | null
+): void {
   app.commands.addCommand(CommandIds.openPanel, {
     label: 'Open the Rucio Panel',
     icon: rucioIcon,
@@ -58,7 +71,12 @@ function addCommands(app: JupyterFrontEnd, model: PanelModel, palette: ICommandP
     isEnabled: () => !model.purging,
     execute: () => model.purgeCache()
   });
-  for (const command of [CommandIds.openPanel, CommandIds.focusSearch, CommandIds.purgeCache]) {
+  app.commands.addCommand(CommandIds.injectAttachments, {
+    label: 'Attach Rucio DIDs to the Kernel Again',
+    isEnabled: () => Boolean(kernels?.injectorFor(tracker?.currentWidget ?? null)),
+    execute: () => kernels?.injectorFor(tracker?.currentWidget ?? null)?.reinjectAll()
+  });
+  for (const command of [CommandIds.openPanel, CommandIds.focusSearch, CommandIds.purgeCache, CommandIds.injectAttachments]) {
     palette?.addItem({ command, category: PALETTE_CATEGORY });
   }
 }
@@ -67,13 +85,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'Explore Rucio data and attach it to notebooks.',
   autoStart: true,
-  optional: [ICommandPalette, INotebookTracker, ISettingRegistry, ILayoutRestorer],
+  optional: [ICommandPalette, INotebookTracker, ISettingRegistry, ILayoutRestorer, IFileBrowserFactory],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
     tracker: INotebookTracker | null,
     settingRegistry: ISettingRegistry | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    fileBrowserFactory: IFileBrowserFactory | null
   ) => {
     const model = new PanelModel(labNotifier);
     const sidebar = new RucioSidebar(model);
@@ -82,10 +101,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(sidebar, PANEL_ID);
     void model.session.load();
 
-    if (tracker) {
-      trackActiveNotebook(tracker, model);
+    const kernels = tracker ? trackNotebookKernels(tracker, model) : null;
+    if (tracker && kernels) {
+      trackActiveNotebook(tracker, model, kernels);
     }
-    addCommands(app, model, palette);
+    addCommands(app, model, palette, tracker, kernels);
+    addUploadCommands(app, fileBrowserFactory, model);
 
     if (settingRegistry) {
       settingRegistry

@@ -1,1 +1,3 @@
 import './base.css';
+import './kernel.css';
+import './upload.css';

@@ -17,3 +17,9 @@ if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
       dispatchEvent: () => false
     }) as MediaQueryList;
 }
+// jsdom lacks requestIdleCallback, which ReactWidget uses to render (e.g. a Dialog's body).
+if (typeof window !== 'undefined' && typeof window.requestIdleCallback !== 'function') {
+  window.requestIdleCallback = (callback: IdleRequestCallback): number =>
+    window.setTimeout(() => callback({ didTimeout: false, timeRemaining: () => 0 }), 0);
+  window.cancelIdleCallback = (handle: number): void => window.clearTimeout(handle);
+}

@@ -67,7 +67,7 @@ export async function retryDid(namespace: string, did: string): Promise<void> {
   await requestAPI('did/rule/retry', { method: 'POST', query: { namespace }, body: { did } });
 }
 
-/** What the kernel injection (a later issue) needs for one attachment. */
-export function resolveForNotebook(namespace: string, did: string): Promise<INotebookResolveResponse> {
-  return requestAPI<INotebookResolveResponse>('notebook/resolve', { query: { namespace, did } });
+/** What the kernel injection needs for one attachment: local paths, PFNs and availability. */
+export function resolveForNotebook(namespace: string, did: string, signal?: AbortSignal): Promise<INotebookResolveResponse> {
+  return requestAPI<INotebookResolveResponse>('notebook/resolve', { query: { namespace, did }, signal });
 }

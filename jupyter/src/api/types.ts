@@ -137,10 +137,15 @@ export interface IFileBrowserEntry {
   path: string;
 }
 
+/** `GET notebook/resolve`: what the kernel injection sends for one attachment (docs/kernels.md §3). */
 export interface INotebookResolveResponse {
   did: string;
   type: 'file' | 'collection';
   available: boolean;
   status: string;
   files: { did: string; path: string | null; pfn: string | null }[];
+  /** Optional: why the DID is not available (shown in the variable's error). */
+  error?: string | null;
+  /** Optional: the instance's mode, passed on to the kernel. */
+  mode?: InstanceMode | null;
 }

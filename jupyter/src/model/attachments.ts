@@ -1,7 +1,8 @@
 /**
  * The DIDs attached to the active notebook, stored in its metadata under `rucio_attachments` as
  * `[{did, variableName, type: "file"|"collection"}]` — the existing extension's key and shape, so
- * notebooks move between the two unchanged. The kernel injection (a later issue) reads `attachments`.
+ * notebooks move between the two unchanged. New names are validated with the rule of the notebook's kernel
+ * language (the kernel injection reads the same metadata, per notebook).
  */
 import type { ISignal } from '@lumino/signaling';
 
@@ -71,6 +72,8 @@ export class AttachmentsModel extends ObservableModel {
   private _attachments: IAttachment[] = [];
   /** Set while this model writes the metadata, so its own change signal is not read back. */
   private _writing = false;
+  /** The running kernel's `language_info.name`, when known. */
+  private _kernelLanguage: string | null = null;
 
   get notebook(): INotebookDocument | null {
     return this._notebook;
@@ -87,8 +90,31 @@ export class AttachmentsModel extends ObservableModel {
     }
     this._notebook?.metadataChanged.disconnect(this._onMetadataChanged, this);
     this._notebook = notebook;
+    this._kernelLanguage = null;
     notebook?.metadataChanged.connect(this._onMetadataChanged, this);
     this._read();
+  }
+
+  /**
+   * The notebook's kernel language: the running kernel's when known, else the one saved in the notebook
+   * (`language_info.name`, `kernelspec.language`); null when none says (Python's rule applies then).
+   */
+  get kernelLanguage(): string | null {
+    if (this._kernelLanguage) {
+      return this._kernelLanguage;
+    }
+    const info = this._notebook?.getMetadata('language_info') as { name?: unknown } | undefined;
+    const spec = this._notebook?.getMetadata('kernelspec') as { language?: unknown } | undefined;
+    const saved = typeof info?.name === 'string' ? info.name : typeof spec?.language === 'string' ? spec.language : null;
+    return saved || null;
+  }
+
+  /** The active notebook's kernel reported its language (null: no kernel, or not known yet). */
+  setKernelLanguage(language: string | null): void {
+    if (language !== this._kernelLanguage) {
+      this._kernelLanguage = language;
+      this.emitChanged();
+    }
   }
 
   find(did: string): IAttachment | undefined {
@@ -99,7 +125,8 @@ export class AttachmentsModel extends ObservableModel {
   validateName(name: string): string | null {
     return validateVariableName(
       name,
-      this._attachments.map(a => a.variableName)
+      this._attachments.map(a => a.variableName),
+      this.kernelLanguage
     );
   }
 

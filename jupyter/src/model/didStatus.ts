@@ -1,7 +1,8 @@
 /**
  * Cache of `did/status` answers for the DIDs the panel shows, polled through @lumino/polling while
  * any of them is replicating: with backoff when the backend fails, and on standby when the panel is
- * hidden or nothing is in progress.
+ * hidden or nothing is in progress. Background watches (attachments waiting to be injected into a
+ * kernel) are polled even while the panel is hidden.
  */
 import { IDisposable } from '@lumino/disposable';
 import { IPoll, Poll } from '@lumino/polling';
@@ -39,6 +40,18 @@ export interface IActionResult {
   response: IMakeAvailableResponse | null;
 }
 
+/** A DID's aggregate status changed (`previous` is null for the first answer). */
+export interface IStatusTransition {
+  did: string;
+  previous: string | null;
+  current: string;
+}
+
+export interface IWatchOptions {
+  /** Keep polling while the panel is hidden (something outside the panel waits for the DID). */
+  background?: boolean;
+}
+
 export interface IStatusContext {
   namespace(): string | null;
   notifier: INotifier;
@@ -56,8 +69,10 @@ function toApiError(error: unknown): ApiError {
 export class DidStatusCache extends ObservableModel {
   private readonly _entries = new Map<string, IStatusEntry>();
   private readonly _watchers = new Map<string, number>();
+  private readonly _backgroundWatchers = new Map<string, number>();
   private readonly _poll: Poll;
   private readonly _actionCompleted = new Signal<this, IActionResult>(this);
+  private readonly _statusTransition = new Signal<this, IStatusTransition>(this);
   private _visible = false;
   /** Bumped on clear(), so answers for a previous instance are dropped. */
   private _generation = 0;
@@ -71,7 +86,7 @@ export class DidStatusCache extends ObservableModel {
       auto: false,
       factory: () => this._refreshInProgress(),
       frequency: Private.frequency(intervalMs),
-      standby: () => !this._visible || !this._hasWatchedInProgress(),
+      standby: () => this._pollTargets().length === 0,
       name: 'rucio-jupyterlab:did-status'
     });
     void this._poll.start();
@@ -80,6 +95,11 @@ export class DidStatusCache extends ObservableModel {
   /** Emitted after Make Available / Retry succeeded (e.g. to refresh the transfers of download mode). */
   get actionCompleted(): ISignal<this, IActionResult> {
     return this._actionCompleted;
+  }
+
+  /** Emitted when a DID's aggregate status changes, e.g. REPLICATING → AVAILABLE. */
+  get statusTransition(): ISignal<this, IStatusTransition> {
+    return this._statusTransition;
   }
 
   get poll(): Poll {
@@ -106,10 +126,11 @@ export class DidStatusCache extends ObservableModel {
   }
 
   /** Declares interest in a DID (expanded row, attachment) until the returned handle is disposed. */
-  watch(did: string): IDisposable {
-    this._watchers.set(did, (this._watchers.get(did) ?? 0) + 1);
+  watch(did: string, options: IWatchOptions = {}): IDisposable {
+    const watchers = options.background ? this._backgroundWatchers : this._watchers;
+    watchers.set(did, (watchers.get(did) ?? 0) + 1);
     if (!this._entries.has(did)) {
-      void this.fetch(did);
+      void this.fetch(did).catch(() => undefined);
     }
     let disposed = false;
     return {
@@ -121,11 +142,11 @@ export class DidStatusCache extends ObservableModel {
           return;
         }
         disposed = true;
-        const count = (this._watchers.get(did) ?? 1) - 1;
+        const count = (watchers.get(did) ?? 1) - 1;
         if (count <= 0) {
-          this._watchers.delete(did);
+          watchers.delete(did);
         } else {
-          this._watchers.set(did, count);
+          watchers.set(did, count);
         }
       }
     };
@@ -209,7 +230,7 @@ export class DidStatusCache extends ObservableModel {
     this._generation++;
     this._entries.clear();
     this.emitChanged();
-    for (const did of this._watchers.keys()) {
+    for (const did of new Set([...this._watchers.keys(), ...this._backgroundWatchers.keys()])) {
       void this.fetch(did).catch(() => undefined);
     }
   }
@@ -289,6 +310,9 @@ export class DidStatusCache extends ObservableModel {
     }
     entry.pages.set(page, status.files ?? []);
     entry.stalePages.delete(page);
+    if (previous?.status !== status.status) {
+      this._statusTransition.emit({ did: entry.did, previous: previous?.status ?? null, current: status.status });
+    }
   }
 
   private _hasWatchedInProgress(): boolean {
@@ -300,8 +324,19 @@ export class DidStatusCache extends ObservableModel {
     return false;
   }
 
+  /** In-progress DIDs worth a poll now: every watched one while the panel shows, else background ones only. */
+  private _pollTargets(): string[] {
+    const dids = new Set(this._backgroundWatchers.keys());
+    if (this._visible) {
+      for (const did of this._watchers.keys()) {
+        dids.add(did);
+      }
+    }
+    return [...dids].filter(did => isInProgress(this._entries.get(did)?.status ?? null));
+  }
+
   private async _refreshInProgress(): Promise<void> {
-    const targets = [...this._watchers.keys()].filter(did => isInProgress(this._entries.get(did)?.status ?? null));
+    const targets = this._pollTargets();
     const results = await Promise.allSettled(targets.map(did => this.fetch(did, true)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {

@@ -35,6 +35,8 @@ export class PanelModel extends ObservableModel {
   private _purging = false;
   /** Set by the search field so that the "focus search" command can reach it. */
   focusSearchField: (() => void) | null = null;
+  /** Set by the plugin: opens an upload job's log in the main area. */
+  openUploadLog: ((id: string) => void) | null = null;
 
   constructor(readonly notifier: INotifier) {
     super();

@@ -1,12 +1,14 @@
 /**
- * Transfer jobs (downloads of download mode; uploads later) with their progress, polled while the
- * panel is visible and either the Transfers tab is open or a job is still running.
+ * Transfer jobs (downloads of download mode, uploads) with their progress, polled while the panel is
+ * visible and either the Transfers tab is open or a job is still running. Upload jobs are completed
+ * with their path and RSE from `upload/jobs` when there are any.
  */
 import { IPoll, Poll } from '@lumino/polling';
 
 import { ApiError, messageOf } from '../api/errors';
 import { cancelTransfer, listTransfers } from '../api/misc';
 import type { ITransfer } from '../api/types';
+import { deleteUploadJob, IUploadJob, listUploadJobs } from '../api/upload';
 import type { INotifier } from './notifier';
 import { ObservableModel } from './observable';
 
@@ -26,6 +28,8 @@ export class TransfersModel extends ObservableModel {
   private _panelVisible = false;
   private _tabVisible = false;
   private readonly _cancelling = new Set<string>();
+  private readonly _removing = new Set<string>();
+  private _uploadJobs = new Map<string, IUploadJob>();
   private readonly _poll: Poll;
 
   constructor(
@@ -58,6 +62,18 @@ export class TransfersModel extends ObservableModel {
   isCancelling(id: string): boolean {
     return this._cancelling.has(id);
   }
+  isRemoving(id: string): boolean {
+    return this._removing.has(id);
+  }
+  /** The upload job behind a transfer of kind "upload" (path and RSE), when the backend listed it. */
+  uploadJob(id: string): IUploadJob | undefined {
+    return this._uploadJobs.get(id);
+  }
+  /** Whether a transfer is still queued or running (e.g. for a log view that follows it). */
+  isActive(id: string): boolean {
+    const transfer = this._transfers.find(t => t.id === id);
+    return transfer !== undefined && isActiveTransfer(transfer);
+  }
 
   setInterval(intervalMs: number): void {
     this._poll.frequency = TransfersModel.frequency(intervalMs);
@@ -87,6 +103,13 @@ export class TransfersModel extends ObservableModel {
     try {
       this._transfers = await listTransfers(namespace);
       this._error = null;
+      if (this._transfers.some(t => t.kind === 'upload')) {
+        // Only details: a failure here keeps the previous ones instead of failing the poll.
+        const jobs = await listUploadJobs(namespace).catch(() => null);
+        if (jobs) {
+          this._uploadJobs = new Map(jobs.map(job => [String(job.id), job]));
+        }
+      }
     } catch (error) {
       this._error = error instanceof ApiError ? error : new ApiError({ status: 0, kind: 'server', message: messageOf(error) });
       throw this._error;
@@ -112,6 +135,27 @@ export class TransfersModel extends ObservableModel {
       this._context.notifier.error(messageOf(error), apiError?.details);
     } finally {
       this._cancelling.delete(id);
+      this.emitChanged();
+    }
+  }
+
+  /** Forgets a finished upload job and its log (`DELETE upload/jobs/details`). */
+  async removeUpload(id: string): Promise<void> {
+    const namespace = this._context.namespace();
+    if (!namespace || this._removing.has(id)) {
+      return;
+    }
+    this._removing.add(id);
+    this.emitChanged();
+    try {
+      await deleteUploadJob(namespace, id);
+      this._transfers = this._transfers.filter(t => t.id !== id);
+      this._uploadJobs.delete(id);
+      await this.refresh().catch(() => undefined);
+    } catch (error) {
+      this._context.notifier.error(messageOf(error), error instanceof ApiError ? error.details : undefined);
+    } finally {
+      this._removing.delete(id);
       this.emitChanged();
     }
   }

@@ -56,7 +56,10 @@ export function AddToNotebook(props: { did: string; type: DidType; attachments: 
   const inputId = `jp-Rucio-varname-${props.did}`;
   return (
     <div className="jp-Rucio-addToNotebook">
-      <label htmlFor={inputId}>Variable name in {notebook.name}</label>
+      <label htmlFor={inputId}>
+        Variable name in {notebook.name}
+        {attachments.kernelLanguage ? ` (${attachments.kernelLanguage} kernel)` : ''}
+      </label>
       <div className="jp-Rucio-row">
         <input
           id={inputId}

@@ -31,7 +31,7 @@ export function TransfersTab(props: { model: PanelModel }): JSX.Element {
       {list.length > 0 && (
         <ul className="jp-Rucio-transfers" aria-label="Transfers">
           {list.map(t => (
-            <TransferItem key={t.id} transfer={t} transfers={transfers} />
+            <TransferItem key={t.id} transfer={t} transfers={transfers} openLog={props.model.openUploadLog} />
           ))}
         </ul>
       )}
@@ -39,9 +39,15 @@ export function TransfersTab(props: { model: PanelModel }): JSX.Element {
   );
 }
 
-function TransferItem(props: { transfer: ITransfer; transfers: TransfersModel }): JSX.Element {
-  const { transfer, transfers } = props;
+function TransferItem(props: {
+  transfer: ITransfer;
+  transfers: TransfersModel;
+  openLog: ((id: string) => void) | null;
+}): JSX.Element {
+  const { transfer, transfers, openLog } = props;
   const active = isActiveTransfer(transfer);
+  const upload = transfer.kind === 'upload';
+  const job = upload ? transfers.uploadJob(transfer.id) : undefined;
   const files =
     transfer.files_total !== null && transfer.files_total !== undefined
       ? `${transfer.files_done} of ${transfer.files_total} files`
@@ -56,6 +62,13 @@ function TransferItem(props: { transfer: ITransfer; transfers: TransfersModel })
         </span>
         <span className="jp-Rucio-transferStatus">{STATUS_LABELS[transfer.status] ?? transfer.status}</span>
       </div>
+      {job && (
+        <div className="jp-Rucio-row jp-Rucio-muted" title={`${job.path} → ${job.rse}`}>
+          <span className="jp-Rucio-didName">
+            {job.path} → {job.rse}
+          </span>
+        </div>
+      )}
       {active && <ProgressBar value={ratio(transfer.bytes_done, transfer.bytes_total)} label={`Progress of ${transfer.did}`} />}
       <div className="jp-Rucio-row jp-Rucio-muted">
         <span>{files}</span>
@@ -63,15 +76,32 @@ function TransferItem(props: { transfer: ITransfer; transfers: TransfersModel })
         <span>{bytes}</span>
       </div>
       {transfer.error && <ErrorMessage error={transfer.error} />}
-      {active && (
+      {(active || upload) && (
         <div className="jp-Rucio-actions">
-          <button
-            className="jp-Rucio-button jp-mod-warn"
-            disabled={transfers.isCancelling(transfer.id)}
-            onClick={() => void transfers.cancel(transfer.id)}
-          >
-            {transfers.isCancelling(transfer.id) ? 'Cancelling…' : 'Cancel'}
-          </button>
+          {active && (
+            <button
+              className="jp-Rucio-button jp-mod-warn"
+              disabled={transfers.isCancelling(transfer.id)}
+              onClick={() => void transfers.cancel(transfer.id)}
+            >
+              {transfers.isCancelling(transfer.id) ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+          {upload && openLog && (
+            <button className="jp-Rucio-button" onClick={() => openLog(transfer.id)}>
+              Show log
+            </button>
+          )}
+          {upload && !active && (
+            <button
+              className="jp-Rucio-button"
+              disabled={transfers.isRemoving(transfer.id)}
+              title="Remove this job and its log from the list"
+              onClick={() => void transfers.removeUpload(transfer.id)}
+            >
+              Remove
+            </button>
+          )}
         </div>
       )}
     </li>
