@@ -4,14 +4,18 @@ using Rucio.DataLake.Core.Configuration;
 using Rucio.DataLake.Core.State;
 using Rucio.JupyterLab.Server.Features.Auth;
 using Rucio.JupyterLab.Server.Features.Cache;
+using Rucio.JupyterLab.Server.Features.Download;
 using Rucio.JupyterLab.Server.Features.FileBrowser;
 using Rucio.JupyterLab.Server.Features.Files;
 using Rucio.JupyterLab.Server.Features.Health;
 using Rucio.JupyterLab.Server.Features.Instances;
 using Rucio.JupyterLab.Server.Features.Metrics;
+using Rucio.JupyterLab.Server.Features.Notebook;
+using Rucio.JupyterLab.Server.Features.Replica;
 using Rucio.JupyterLab.Server.Features.Rses;
 using Rucio.JupyterLab.Server.Features.Scopes;
 using Rucio.JupyterLab.Server.Features.Search;
+using Rucio.JupyterLab.Server.Features.Status;
 using Rucio.JupyterLab.Server.Hosting;
 using Rucio.JupyterLab.Server.Infrastructure;
 
@@ -62,8 +66,30 @@ internal static class BackendApp
         services.AddSingleton<RucioSessionResolver>();
         services.AddSingleton<CredentialTester>();
         services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<RucioCallMetrics>();
         services.AddSingleton(new PathConfinement(HomeDirectory(overrides), options.RootDirectory));
         services.AddHostedService<RemoteConfigWarmUp>();
+
+        // DID status (both modes), replica-mode rules, download queue.
+        services.AddSingleton(overrides.StatusCache ?? new StatusCacheOptions());
+        services.AddSingleton<DidStatusCache>();
+        services.AddSingleton<DidStatusService>();
+        services.AddSingleton<KeyedLock>();
+        services.AddSingleton<RucioIdentity>();
+        services.AddSingleton<RuleCollector>();
+        services.AddSingleton<ReplicaStatusComputer>();
+        services.AddSingleton<ReplicaActions>();
+        services.AddSingleton(new DownloadSettings { Root = options.DownloadDirectory, JobParallelism = options.DownloadParallelism });
+        services.AddSingleton<DownloadService>();
+        services.AddSingleton<DownloadStatusComputer>();
+        services.AddHostedService<DownloadWorker>();
+        if (options.SocketPath is not null)
+        {
+            var input = overrides.StandardInput ?? Console.OpenStandardInput();
+            services.AddHostedService(provider => new OrphanGuard(
+                input, provider.GetRequiredService<IHostApplicationLifetime>(), provider.GetRequiredService<ILogger<OrphanGuard>>()));
+        }
+
         services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         // Malformed parameters and bodies then reach ApiErrorMiddleware and get the JSON error body.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -75,6 +101,7 @@ internal static class BackendApp
         // Routing first so metrics see the route template; metrics outside the error handler so they see its status.
         app.UseRouting();
         app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<JupyterUserScope>();
         app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();
         var api = app.MapGroup(RoutePrefix);
@@ -84,6 +111,10 @@ internal static class BackendApp
         api.MapRses();
         api.MapDidSearch();
         api.MapFiles();
+        api.MapDidStatus();
+        api.MapAvailability();
+        api.MapTransfers();
+        api.MapNotebook();
         api.MapFileBrowser();
         api.MapPurgeCache();
         api.MapMetrics();

@@ -52,6 +52,17 @@ internal sealed class CacheStore(StateDatabase database, TimeProvider time)
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Removes one kind of entries of one instance (e.g. every cached status after a new rule).</summary>
+    public async Task<int> PurgeKindAsync(string instance, string kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM cache_entries WHERE instance = $instance AND kind = $kind;";
+        command.Parameters.AddWithValue("$instance", instance);
+        command.Parameters.AddWithValue("$kind", kind);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<int> RemoveExpiredAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -22,6 +22,12 @@ internal sealed record BackendOptions
 
     /// <summary>Overrides <c>log_level</c> from the configuration when given.</summary>
     public ConfiguredLogLevel? LogLevel { get; init; }
+
+    /// <summary>Download mode's root: files land in <c>&lt;root&gt;/&lt;instance&gt;/&lt;scope&gt;/&lt;name&gt;</c>.</summary>
+    public required string DownloadDirectory { get; init; }
+
+    /// <summary>Download jobs running at the same time.</summary>
+    public int DownloadParallelism { get; init; } = 2;
 }
 
 /// <summary>A bad command line; the message is meant for the user (or the bridge's log) as is.</summary>

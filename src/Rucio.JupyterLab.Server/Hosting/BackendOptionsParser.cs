@@ -10,12 +10,14 @@ internal static class BackendOptionsParser
 {
     public const string DataDirectoryVariable = "RUCIO_JUPYTERLAB_DATA_DIR";
 
+    public const string DownloadDirectoryVariable = "RUCIO_JUPYTERLAB_DOWNLOAD_DIR";
+
     public const string Usage =
         "usage: Rucio.JupyterLab.Server (--socket PATH | --urls URL) [--config FILE] [--data-dir DIR] [--root-dir DIR] " +
-        "[--log-level debug|info|warning|error]";
+        "[--log-level debug|info|warning|error] [--download-dir DIR] [--download-parallelism N]";
 
     private static readonly HashSet<string> KnownFlags =
-        ["--socket", "--urls", "--config", "--data-dir", "--root-dir", "--log-level"];
+        ["--socket", "--urls", "--config", "--data-dir", "--root-dir", "--log-level", "--download-dir", "--download-parallelism"];
 
     /// <param name="args">The command line.</param>
     /// <param name="environment">Reads an environment variable (the process environment in production).</param>
@@ -84,6 +86,14 @@ internal static class BackendOptionsParser
             throw new BackendOptionsException($"--root-dir: '{rootDirectory}' is not a directory.");
         }
 
+        var parallelism = 2;
+        if (NonEmpty(values, "--download-parallelism") is { } parallelismText
+            && (!int.TryParse(parallelismText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parallelism)
+                || parallelism is < 1 or > 64))
+        {
+            throw new BackendOptionsException($"--download-parallelism: '{parallelismText}' is not a whole number from 1 to 64.");
+        }
+
         return new BackendOptions
         {
             SocketPath = socket is null ? null : Path.GetFullPath(socket),
@@ -92,6 +102,8 @@ internal static class BackendOptionsParser
             DataDirectory = Path.GetFullPath(NonEmpty(values, "--data-dir") ?? DefaultDataDirectory(environment)),
             RootDirectory = rootDirectory is null ? null : Path.GetFullPath(rootDirectory),
             LogLevel = logLevel,
+            DownloadDirectory = Path.GetFullPath(NonEmpty(values, "--download-dir") ?? DefaultDownloadDirectory(environment)),
+            DownloadParallelism = parallelism,
         };
     }
 
@@ -104,6 +116,17 @@ internal static class BackendOptionsParser
 
         var home = environment("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return Path.Combine(home, ".rucio_jupyterlab");
+    }
+
+    private static string DefaultDownloadDirectory(Func<string, string?> environment)
+    {
+        if (environment(DownloadDirectoryVariable) is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        var home = environment("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(home, "rucio");
     }
 
     private static string? NonEmpty(Dictionary<string, string> values, string flag) =>

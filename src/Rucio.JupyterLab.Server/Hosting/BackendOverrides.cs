@@ -1,5 +1,6 @@
 using Rucio.DataLake.Core.Clients;
 using Rucio.DataLake.Core.Configuration;
+using Rucio.JupyterLab.Server.Features.Status;
 
 namespace Rucio.JupyterLab.Server.Hosting;
 
@@ -20,6 +21,15 @@ internal sealed record BackendOverrides
 
     /// <summary>Where the "ready" line goes; stdout by default.</summary>
     public TextWriter? ReadyOutput { get; init; }
+
+    /// <summary>Status freshness and memory budget; the defaults suit the panel's 10 s polling.</summary>
+    public StatusCacheOptions? StatusCache { get; init; }
+
+    /// <summary>
+    /// The bridge's pipe: with <c>--socket</c>, the backend stops when it reaches end of file (Jupyter died without
+    /// stopping it). Defaults to the process's standard input.
+    /// </summary>
+    public Stream? StandardInput { get; init; }
 
     /// <summary>Extra logging setup (tests capture logs to check that secrets never appear).</summary>
     public Action<ILoggingBuilder>? Logging { get; init; }

@@ -18,6 +18,8 @@ internal static class LoggingSetup
         {
             options.SingleLine = true;
             options.ColorBehavior = LoggerColorBehavior.Disabled;
+            // Scopes carry the Jupyter user of the request ("=> user=alice").
+            options.IncludeScopes = true;
         });
         logging.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(minimum);

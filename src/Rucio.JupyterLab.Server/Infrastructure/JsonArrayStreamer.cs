@@ -17,6 +17,7 @@ internal static class JsonArrayStreamer
         HttpContext context,
         RucioSession session,
         string action,
+        string endpoint,
         Func<RucioClient, CancellationToken, IAsyncEnumerable<T>> listing,
         Action<Utf8JsonWriter, T> writeRow)
     {
@@ -32,7 +33,8 @@ internal static class JsonArrayStreamer
         }
 
         using var leaseScope = lease;
-        await using var rows = listing(lease.Client, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var rows = session.Metrics.MeasureStream(endpoint, listing(lease.Client, cancellationToken), cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
         bool hasRow;
         try
         {

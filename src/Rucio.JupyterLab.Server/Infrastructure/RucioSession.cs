@@ -14,12 +14,13 @@ internal sealed class RucioSession
 {
     private readonly RucioClientFactory _factory;
 
-    private RucioSession(InstanceConfig instance, AuthType authType, StoredCredentials? credentials, RucioClientFactory factory)
+    private RucioSession(InstanceConfig instance, AuthType authType, StoredCredentials? credentials, RucioClientFactory factory, RucioCallMetrics metrics)
     {
         Instance = instance;
         AuthType = authType;
         Credentials = credentials;
         _factory = factory;
+        Metrics = metrics;
     }
 
     public InstanceConfig Instance { get; }
@@ -27,6 +28,14 @@ internal sealed class RucioSession
     public AuthType AuthType { get; }
 
     public StoredCredentials? Credentials { get; }
+
+    public RucioCallMetrics Metrics { get; }
+
+    /// <summary>
+    /// Identifies whose view of Rucio this is (instance, method, credentials) without revealing any secret: cached
+    /// per-user data such as "the user's rules" is keyed by it.
+    /// </summary>
+    public string IdentityKey => $"{AuthType.ToWireName()}:{Credentials?.Fingerprint() ?? "operator"}";
 
     /// <summary>Minimal API binding hook: runs the credential gate.</summary>
     public static async ValueTask<RucioSession?> BindAsync(HttpContext context)
@@ -37,7 +46,7 @@ internal sealed class RucioSession
         return resolution.Failure switch
         {
             SessionFailure.None => new RucioSession(resolution.Instance!, resolution.AuthType, resolution.Credentials,
-                services.GetRequiredService<RucioClientFactory>()),
+                services.GetRequiredService<RucioClientFactory>(), services.GetRequiredService<RucioCallMetrics>()),
             SessionFailure.UnknownInstance => throw ApiProblemException.NotFound(resolution.Message!),
             _ => throw new ApiProblemException(StatusCodes.Status401Unauthorized, resolution.Message!, "CredentialsNotFound"),
         };
@@ -54,15 +63,30 @@ internal sealed class RucioSession
     public RucioClientLease AcquireClient() => _factory.Acquire(Instance, AuthType, Credentials);
 
     /// <summary>
-    /// Runs one Rucio call, turning its failure into the panel's error (status, sentence, Rucio's class and message).
+    /// Opens a session outside an HTTP request (background work such as the download queue); null when the
+    /// instance or its credentials are not usable any more.
+    /// </summary>
+    public static async Task<RucioSession?> OpenAsync(IServiceProvider services, string instance, CancellationToken cancellationToken)
+    {
+        var resolution = await services.GetRequiredService<RucioSessionResolver>().ResolveAsync(instance, cancellationToken);
+        return resolution.Failure == SessionFailure.None
+            ? new RucioSession(resolution.Instance!, resolution.AuthType, resolution.Credentials,
+                services.GetRequiredService<RucioClientFactory>(), services.GetRequiredService<RucioCallMetrics>())
+            : null;
+    }
+
+    /// <summary>
+    /// Runs one Rucio call, counted under <paramref name="endpoint"/>, turning its failure into the panel's error
+    /// (status, sentence, Rucio's class and message).
     /// </summary>
     /// <param name="action">What was being done, completing "while trying to …" (e.g. "list the scopes").</param>
-    public async Task<T> CallAsync<T>(string action, Func<RucioClient, Task<T>> call)
+    /// <param name="endpoint">Rucio's route template for the metrics, e.g. <c>GET /scopes/</c>.</param>
+    public async Task<T> CallAsync<T>(string action, string endpoint, Func<RucioClient, Task<T>> call)
     {
         try
         {
             using var lease = AcquireClient();
-            return await call(lease.Client);
+            return await Metrics.MeasureAsync(endpoint, () => call(lease.Client));
         }
         catch (RucioException ex)
         {

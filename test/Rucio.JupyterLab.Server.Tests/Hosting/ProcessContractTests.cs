@@ -55,6 +55,30 @@ public sealed class ProcessContractTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task StopsWhenStandardInputClosesLikeWhenJupyterDies()
+    {
+        var socket = _directory.Combine("orphan.sock");
+        using var process = Start("--socket", socket, "--data-dir", _directory.Combine("data"));
+        try
+        {
+            Assert.Equal($"Rucio JupyterLab backend ready on {socket}", await ReadLineWithTimeoutAsync(process.StandardOutput));
+
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.False(File.Exists(socket));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
     [Theory]
     [InlineData("--data-dir", "/tmp/x")]
     [InlineData("--urls", "http://127.0.0.1:0", "--socket", "/tmp/x.sock")]
@@ -83,6 +107,8 @@ public sealed class ProcessContractTests : IDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            // As the bridge does: a pipe nobody writes to, closed when the parent goes away.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

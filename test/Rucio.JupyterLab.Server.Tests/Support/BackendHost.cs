@@ -43,13 +43,19 @@ internal sealed class BackendHost : IAsyncDisposable
     {
         var directory = new TempDirectory();
         Directory.CreateDirectory(directory.Combine("home"));
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--data-dir", directory.Combine("data"), "--log-level", "debug" };
+        var extra = extraArgs?.ToList() ?? [];
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--log-level", "debug" };
+        if (!extra.Contains("--data-dir"))
+        {
+            args.AddRange(["--data-dir", directory.Combine("data")]);
+        }
+
         if (configJson is not null)
         {
             args.AddRange(["--config", directory.WriteFile("config.json", configJson)]);
         }
 
-        args.AddRange(extraArgs ?? []);
+        args.AddRange(extra);
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["HOME"] = directory.Combine("home") };
         var logs = new LogCapture();
         var ready = new StringWriter();

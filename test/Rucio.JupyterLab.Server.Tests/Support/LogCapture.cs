@@ -17,15 +17,38 @@ internal sealed class LogCapture : ILoggerProvider
     {
     }
 
+    /// <summary>Scopes of the current async flow, innermost last, shared by every logger as the console's are.</summary>
+    private static readonly AsyncLocal<ImmutableScopes?> Scopes = new();
+
+    private sealed record ImmutableScopes(ImmutableScopes? Outer, string Text);
+
     private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull
+        {
+            var outer = Scopes.Value;
+            Scopes.Value = new ImmutableScopes(outer, state.ToString() ?? "");
+            return new ScopeExit(outer);
+        }
 
         // Everything, debug included: the strictest check of what could leak.
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var scopes = "";
+            for (var scope = Scopes.Value; scope is not null; scope = scope.Outer)
+            {
+                scopes = $" => {scope.Text}{scopes}";
+            }
+
+            lines.Enqueue($"{logLevel} {category}{scopes}: {formatter(state, exception)} {exception}");
+        }
+    }
+
+    private sealed class ScopeExit(ImmutableScopes? outer) : IDisposable
+    {
+        public void Dispose() => Scopes.Value = outer;
     }
 }

@@ -20,9 +20,35 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public string DataDirectory => _directory.Combine("sandbox");
 
+    /// <summary>Where the mounted RSE CERN-EOS keeps its files (the "mount path" of replica mode).</summary>
+    public string MountPath => Path.Combine(DataDirectory, "rses", "CERN-EOS");
+
+    /// <summary>The replica-mode instance the Sandbox describes in rucio-config.json, pointed at <paramref name="rucio"/>.</summary>
+    public string ReplicaConfig(Uri rucio, string extraInstanceKeys = "")
+    {
+        var instance = (JsonObject)WrittenConfig["instances"]![0]!.DeepClone();
+        instance["rucio_base_url"] = rucio.GetLeftPart(UriPartial.Authority);
+        instance["rucio_auth_url"] = rucio.GetLeftPart(UriPartial.Authority);
+        instance["rucio_webui_url"] = "https://webui.example.org/ui";
+        var json = instance.ToJsonString();
+        return "{\"RucioConfig\": {\"instances\": [" + json[..^1] + extraInstanceKeys + "}]}}";
+    }
+
+    /// <summary>The download-mode instance of rucio-config.json, pointed at <paramref name="rucio"/>.</summary>
+    public string DownloadConfig(Uri rucio)
+    {
+        var instance = (JsonObject)WrittenConfig["instances"]![1]!.DeepClone();
+        instance["rucio_base_url"] = rucio.GetLeftPart(UriPartial.Authority);
+        instance["rucio_auth_url"] = rucio.GetLeftPart(UriPartial.Authority);
+        instance.Remove("rucio_ca_cert");
+        return "{\"RucioConfig\": {\"instances\": [" + instance.ToJsonString() + "]}}";
+    }
+
     public async Task InitializeAsync()
     {
-        _sandbox = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--data-dir", DataDirectory, "--seed", "demo"]);
+        // Files named *.stuck never transfer (their rules go STUCK), for the stuck-rule tests; nothing else matches.
+        _sandbox = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--data-dir", DataDirectory, "--seed", "demo",
+            "--transfer-delay", "0.2", "--transfer-fail", "*.stuck"]);
         await _sandbox.StartAsync();
         DirectUri = new Uri(_sandbox.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         var configPath = Path.Combine(DataDirectory, "rucio-config.json");

@@ -28,6 +28,7 @@ internal static class FilesEndpoints
             context,
             session,
             "list the files of " + parsed,
+            "GET /dids/{scope}/{name}/files",
             (client, cancellationToken) => client.Dids.ListFilesAsync(parsed, cancellationToken: cancellationToken),
             static (writer, file) =>
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Rucio.JupyterLab.Server.Infrastructure;
 
 namespace Rucio.JupyterLab.Server.Features.Metrics;
 
@@ -15,75 +16,29 @@ internal sealed class RequestMetrics
     private static readonly double[] BucketBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly ConcurrentDictionary<(string Route, string Method, int Status), long> _counts = new();
-    private readonly ConcurrentDictionary<string, Histogram> _latencies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LatencyHistogram> _latencies = new(StringComparer.Ordinal);
 
     public void Record(string route, string method, int status, TimeSpan elapsed)
     {
         _counts.AddOrUpdate((route, method, status), 1, static (_, count) => count + 1);
-        _latencies.GetOrAdd(route, static _ => new Histogram()).Observe(elapsed.TotalSeconds);
+        _latencies.GetOrAdd(route, static _ => new LatencyHistogram(BucketBounds)).Observe(elapsed.TotalSeconds);
     }
 
-    public string Render()
+    public void Render(StringBuilder text)
     {
-        var text = new StringBuilder();
         text.Append("# HELP rucio_jupyterlab_requests_total Requests served by the backend.\n");
         text.Append("# TYPE rucio_jupyterlab_requests_total counter\n");
         foreach (var ((route, method, status), count) in _counts.OrderBy(c => c.Key.Route, StringComparer.Ordinal).ThenBy(c => c.Key.Method).ThenBy(c => c.Key.Status))
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"rucio_jupyterlab_requests_total{{route=\"{Escape(route)}\",method=\"{Escape(method)}\",status=\"{status}\"}} {count}\n");
+                $"rucio_jupyterlab_requests_total{{route=\"{PrometheusText.Escape(route)}\",method=\"{PrometheusText.Escape(method)}\",status=\"{status}\"}} {count}\n");
         }
 
         text.Append("# HELP rucio_jupyterlab_request_duration_seconds Time to serve a request, response body included.\n");
         text.Append("# TYPE rucio_jupyterlab_request_duration_seconds histogram\n");
         foreach (var (route, histogram) in _latencies.OrderBy(l => l.Key, StringComparer.Ordinal))
         {
-            histogram.Render(text, $"route=\"{Escape(route)}\"");
-        }
-
-        return text.ToString();
-    }
-
-    private static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private sealed class Histogram
-    {
-        private readonly Lock _sync = new();
-        private readonly long[] _buckets = new long[BucketBounds.Length];
-        private long _count;
-        private double _sum;
-
-        public void Observe(double seconds)
-        {
-            lock (_sync)
-            {
-                _count++;
-                _sum += seconds;
-                for (var i = 0; i < BucketBounds.Length; i++)
-                {
-                    if (seconds <= BucketBounds[i])
-                    {
-                        _buckets[i]++;
-                    }
-                }
-            }
-        }
-
-        public void Render(StringBuilder text, string labels)
-        {
-            lock (_sync)
-            {
-                for (var i = 0; i < BucketBounds.Length; i++)
-                {
-                    text.Append(CultureInfo.InvariantCulture,
-                        $"rucio_jupyterlab_request_duration_seconds_bucket{{{labels},le=\"{BucketBounds[i].ToString(CultureInfo.InvariantCulture)}\"}} {_buckets[i]}\n");
-                }
-
-                text.Append(CultureInfo.InvariantCulture, $"rucio_jupyterlab_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {_count}\n");
-                text.Append(CultureInfo.InvariantCulture, $"rucio_jupyterlab_request_duration_seconds_sum{{{labels}}} {_sum.ToString("R", CultureInfo.InvariantCulture)}\n");
-                text.Append(CultureInfo.InvariantCulture, $"rucio_jupyterlab_request_duration_seconds_count{{{labels}}} {_count}\n");
-            }
+            histogram.Render(text, "rucio_jupyterlab_request_duration_seconds", $"route=\"{PrometheusText.Escape(route)}\"");
         }
     }
 }

@@ -30,7 +30,7 @@ internal static class RsesEndpoints
     }
 
     private static Task<List<RseInfo>> ListAsync(RucioSession session, string? expression, CancellationToken cancellationToken) =>
-        session.CallAsync("list the storage elements (RSEs)", async client =>
+        session.CallAsync("list the storage elements (RSEs)", "GET /rses/", async client =>
         {
             var rses = new List<RseInfo>();
             await foreach (var rse in client.Rses.ListAsync(string.IsNullOrWhiteSpace(expression) ? "*" : expression, cancellationToken))

@@ -13,7 +13,7 @@ internal static class ScopesEndpoints
 
     private static async Task<IResult> ListAsync(RucioSession session, CancellationToken cancellationToken)
     {
-        var scopes = await session.CallAsync("list the scopes", client => client.Scopes.ListAsync(cancellationToken));
+        var scopes = await session.CallAsync("list the scopes", "GET /scopes/", client => client.Scopes.ListAsync(cancellationToken));
         return Results.Json(new { success = true, scopes = scopes.Order(StringComparer.Ordinal).ToList() });
     }
 }

@@ -43,6 +43,7 @@ internal static class DidSearchEndpoints
             context,
             session,
             "search for DIDs",
+            "GET /dids/{scope}/dids/search",
             (client, cancellationToken) => client.Dids.SearchAsync(scope, options, cancellationToken),
             WriteRow);
     }
