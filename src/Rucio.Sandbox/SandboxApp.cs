@@ -8,6 +8,7 @@ using Rucio.Sandbox.Rules;
 using Rucio.Sandbox.Scopes;
 using Rucio.Sandbox.Seeding;
 using Rucio.Sandbox.Storage;
+using Rucio.Sandbox.Tls;
 using Rucio.Sandbox.Transfers;
 
 namespace Rucio.Sandbox;
@@ -36,10 +37,9 @@ internal static class SandboxApp
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        var certificates = new ClientCertificateRegistry(options, TimeProvider.System);
-        AddServices(builder.Services, options, certificates);
+        AddServices(builder.Services, options);
         configureServices?.Invoke(builder.Services);
-        builder.ConfigureSandboxTls(options, certificates);
+        builder.ConfigureSandboxTls(options);
 
         var app = builder.Build();
         var database = app.Services.GetRequiredService<SandboxDatabase>();
@@ -64,7 +64,7 @@ internal static class SandboxApp
         return app;
     }
 
-    private static void AddServices(IServiceCollection services, SandboxOptions options, ClientCertificateRegistry certificates)
+    private static void AddServices(IServiceCollection services, SandboxOptions options)
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
@@ -73,7 +73,6 @@ internal static class SandboxApp
         services.AddSingleton<JwtSigner>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<RequireTokenFilter>();
-        services.AddSingleton(certificates);
         services.AddSingleton<AccountStore>();
         services.AddSingleton<RseAdministration>();
         services.AddSingleton<DidService>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Asn1;
 using System.Net;
 using System.Net.Http.Json;
@@ -5,46 +6,49 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Rucio.Client;
 using Rucio.Sandbox;
 
 namespace Rucio.IntegrationTests;
 
 /// <summary>
-/// X.509 end to end: a Sandbox serving HTTPS and asking for client certificates (validated against a test CA), the
-/// user's DN registered as an x509 identity of root, then whoami with the user certificate and with an RFC 3820 proxy.
+/// X.509 end to end over the Sandbox's OpenSSL TLS layer: HTTPS asking for optional client certificates (verified
+/// against a test CA, RFC 3820 proxies allowed), the user's DN registered as an x509 identity of root, then whoami
+/// with the user certificate and with a proxy, and the chains a grid server must refuse in the handshake.
 /// </summary>
 public sealed class X509Tests : IAsyncLifetime
 {
     private const string UserDn = "/C=CH/O=Rucio Tests/CN=Jane Doe";
     private readonly string _directory = Directory.CreateTempSubdirectory("rucio-x509-it-").FullName;
+    private readonly SandboxLog _log = new();
     private TestGrid _grid = null!;
-    private WebApplication _app = null!;
+    private WebApplication? _app;
     private Uri _url = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         _grid = TestGrid.Create(_directory);
-        _app = SandboxApp.Build(
-        [
-            "--urls", "https://127.0.0.1:0", "--data-dir", Path.Combine(_directory, "data"),
-            "--tls-cert", _grid.ServerCertificatePath, "--tls-key", _grid.ServerKeyPath, "--tls-client-ca", _grid.CaPath,
-        ]);
-        await _app.StartAsync();
-        _url = new Uri(_app.Urls.First().TrimEnd('/') + "/");
-        await RegisterIdentityAsync(UserDn);
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
         Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
     public async Task Whoami_works_with_the_user_certificate_and_key()
     {
+        await StartSandboxAsync();
         using var client = Client(RucioCredential.X509(_grid.UserCertificatePath, _grid.UserKeyPath));
 
         var me = await client.Accounts.WhoAmIAsync();
@@ -53,32 +57,61 @@ public sealed class X509Tests : IAsyncLifetime
         var validation = await client.Auth.ValidateAsync();
         Assert.Equal("root", validation.Account);
         Assert.Equal(UserDn, validation.Identity);
+        Assert.Equal(Uri.UriSchemeHttps, _url.Scheme);
     }
 
     /// <summary>
-    /// Characterizes a known Sandbox gap, so that its fix is noticed: the client presents the proxy chain (proven
-    /// against openssl s_server in Rucio.Client.Tests/ProxyTlsTests), but Kestrel's SslStream builds the client
-    /// chain with the platform X509Chain before any validation callback runs, and on Linux that build throws for
-    /// proxies (CryptographicException "unhandled error code '40'", dotnet/runtime#41916). The server then drops
-    /// the connection. When the Sandbox terminates TLS in a way that accepts proxies, this test fails: make it
-    /// expect whoami = root and the identity = the user DN instead.
+    /// The case Kestrel's SslStream cannot serve on Linux (dotnet/runtime#41916: its X509Chain build throws for
+    /// proxies before any callback runs): OpenSSL verifies proxy → user certificate → CA, and /auth/x509_proxy maps
+    /// the proxy to the DN of the user certificate that issued it.
     /// </summary>
     [Fact]
-    public async Task An_rfc3820_proxy_is_dropped_by_the_sandbox_tls_layer_dotnet_runtime_41916()
+    public async Task Whoami_works_with_an_rfc3820_proxy_mapped_to_the_user_dn()
     {
+        await StartSandboxAsync();
         using var client = Client(RucioCredential.X509Proxy(_grid.ProxyPath));
 
-        var error = await Assert.ThrowsAsync<RucioException>(() => client.Accounts.WhoAmIAsync());
+        var me = await client.Accounts.WhoAmIAsync();
 
-        Assert.Equal(RucioException.ConnectionErrorCode, error.ErrorCode);
-        Assert.Equal(0, error.Status);
-        // The client's side of the handshake (server certificate, CA bundle, IP SAN) succeeded: no TLS failure here.
-        Assert.DoesNotContain("TLS failure", error.Message, StringComparison.Ordinal);
+        Assert.Equal("root", me.Account);
+        var validation = await client.Auth.ValidateAsync();
+        Assert.Equal(UserDn, validation.Identity);
+    }
+
+    [Fact]
+    public async Task A_proxy_without_its_user_certificate_is_refused_in_the_handshake()
+    {
+        await StartSandboxAsync();
+        using var client = Client(RucioCredential.X509(_grid.ProxyOnlyCertificatePath, _grid.ProxyKeyPath));
+
+        await AssertRefusedInHandshakeAsync(client, "unable to get local issuer certificate");
+    }
+
+    /// <summary>Same CA name, same user DN, other keys: only the signature tells them apart, and it must.</summary>
+    [Fact]
+    public async Task A_certificate_from_an_impostor_ca_of_the_same_name_is_refused_in_the_handshake()
+    {
+        await StartSandboxAsync();
+        var impostor = TestGrid.Create(Directory.CreateDirectory(Path.Combine(_directory, "impostor")).FullName);
+        using var client = Client(RucioCredential.X509(impostor.UserCertificatePath, impostor.UserKeyPath));
+
+        await AssertRefusedInHandshakeAsync(client, "certificate signature failure");
+    }
+
+    /// <summary>The proxy lives 12 hours; the Sandbox's clock, not the machine's, decides whether it still does.</summary>
+    [Fact]
+    public async Task A_proxy_expired_by_the_sandbox_clock_is_refused_in_the_handshake()
+    {
+        await StartSandboxAsync(new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(13)));
+        using var client = Client(RucioCredential.X509Proxy(_grid.ProxyPath));
+
+        await AssertRefusedInHandshakeAsync(client, "certificate has expired");
     }
 
     [Fact]
     public async Task A_certificate_without_a_registered_identity_cannot_authenticate()
     {
+        await StartSandboxAsync();
         var stranger = _grid.IssueUser("CN=John Roe,O=Rucio Tests,C=CH", "stranger");
         using var client = Client(RucioCredential.X509(stranger.CertificatePath, stranger.KeyPath));
 
@@ -86,6 +119,40 @@ public sealed class X509Tests : IAsyncLifetime
 
         Assert.Equal(401, error.Status);
         Assert.Equal("CannotAuthenticate", error.ErrorCode);
+    }
+
+    /// <summary>HTTPS with the test CA's server certificate, client certificates optional; root gets the user's DN.</summary>
+    private async Task StartSandboxAsync(TimeProvider? clock = null)
+    {
+        _app = SandboxApp.Build(
+            [
+                "--urls", "https://127.0.0.1:0", "--data-dir", Path.Combine(_directory, "data"),
+                "--tls-cert", _grid.ServerCertificatePath, "--tls-key", _grid.ServerKeyPath, "--tls-client-ca", _grid.CaPath,
+            ],
+            services =>
+            {
+                services.AddSingleton<ILoggerProvider>(_log);
+                if (clock is not null)
+                {
+                    services.AddSingleton(clock);
+                }
+            });
+        await _app.StartAsync();
+        _url = new Uri(_app.Urls.First().TrimEnd('/') + "/");
+        await RegisterIdentityAsync(UserDn);
+    }
+
+    /// <summary>
+    /// The connection ends before any HTTP (a status would mean the chain was accepted), and the Sandbox says why.
+    /// </summary>
+    private async Task AssertRefusedInHandshakeAsync(RucioClient client, string verifyError)
+    {
+        var error = await Assert.ThrowsAsync<RucioException>(() => client.Accounts.WhoAmIAsync());
+
+        Assert.Equal(RucioException.ConnectionErrorCode, error.ErrorCode);
+        Assert.Equal(0, error.Status);
+        var refusal = await _log.WaitForAsync(line => line.Contains("refused: client certificate refused: ", StringComparison.Ordinal));
+        Assert.EndsWith("refused: client certificate refused: " + verifyError, refusal, StringComparison.Ordinal);
     }
 
     private RucioClient Client(RucioCredential credential) => new(new RucioClientOptions
@@ -116,6 +183,42 @@ public sealed class X509Tests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    /// <summary>The Sandbox's log lines, for what only the server can tell (why it refused a handshake).</summary>
+    private sealed class SandboxLog : ILoggerProvider, ILogger
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public async Task<string> WaitForAsync(Func<string, bool> match)
+        {
+            // The client may see the alert before the server has logged the refusal that sent it.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (true)
+            {
+                var line = _lines.FirstOrDefault(match);
+                if (line is not null || DateTime.UtcNow > deadline)
+                {
+                    return line ?? throw new Xunit.Sdk.XunitException("No such log line; the Sandbox logged:\n" + string.Join("\n", _lines));
+                }
+
+                await Task.Delay(20);
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => _lines.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>A CA, a server certificate for 127.0.0.1, a user certificate and its proxy, as PEM files.</summary>
     private sealed class TestGrid
     {
@@ -140,6 +243,11 @@ public sealed class X509Tests : IAsyncLifetime
         public string UserKeyPath => Path.Combine(_directory, "user.key");
 
         public string ProxyPath => Path.Combine(_directory, "x509up");
+
+        /// <summary>The proxy certificate of <see cref="ProxyPath"/> alone, without the user certificate that issued it.</summary>
+        public string ProxyOnlyCertificatePath => Path.Combine(_directory, "proxy-only.pem");
+
+        public string ProxyKeyPath => Path.Combine(_directory, "proxy.key");
 
         public static TestGrid Create(string directory)
         {
@@ -194,7 +302,7 @@ public sealed class X509Tests : IAsyncLifetime
             return chain.Build(leaf);
         }
 
-        /// <summary>An RFC 3820 proxy signed by the user key: proxy certificate, proxy key, user certificate.</summary>
+        /// <summary>An RFC 3820 proxy signed by the user key: proxy certificate, proxy key, user certificate (and the parts alone).</summary>
         private void IssueProxy(string userCertificatePath)
         {
             using var user = X509Certificate2.CreateFromPemFile(userCertificatePath, UserKeyPath);
@@ -206,6 +314,8 @@ public sealed class X509Tests : IAsyncLifetime
             using var proxy = request.Create(
                 user.SubjectName, X509SignatureGenerator.CreateForECDsa(userKey), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12), [4, 2]);
             File.WriteAllText(ProxyPath, proxy.ExportCertificatePem() + "\n" + proxyKey.ExportRSAPrivateKeyPem() + "\n" + user.ExportCertificatePem() + "\n");
+            File.WriteAllText(ProxyOnlyCertificatePath, proxy.ExportCertificatePem() + "\n");
+            File.WriteAllText(ProxyKeyPath, proxyKey.ExportRSAPrivateKeyPem() + "\n");
         }
 
         /// <summary>A proxy is named like its issuer plus one trailing CN (RFC 3820 §3.4).</summary>

@@ -1,4 +1,5 @@
 using Rucio.Sandbox.Infrastructure;
+using Rucio.Sandbox.Tls;
 
 namespace Rucio.Sandbox.Auth;
 
@@ -42,9 +43,10 @@ internal static class AuthEndpoints
         return TokenResponse(context, issued);
     }
 
-    private static async Task<IResult> X509Async(HttpContext context, TokenService tokens, ClientCertificateRegistry certificates)
+    private static async Task<IResult> X509Async(HttpContext context, TokenService tokens)
     {
-        var dn = certificates.DistinguishedNameOf(context.Connection.ClientCertificate)
+        // The chain the TLS layer verified (Tls/OpenSslTlsMiddleware); absent over plain HTTP or without a certificate.
+        var dn = ClientDistinguishedName.Of(context.Features.Get<VerifiedClientChain>()?.Certificates)
             ?? throw RucioException.CannotAuthenticate("Cannot get DN");
         var headers = context.Request.Headers;
         var issued = await tokens.AuthenticateX509Async(NullIfEmpty(headers["X-Rucio-Account"]), dn, NullIfEmpty(headers["X-Rucio-AppID"]), context.RequestAborted);

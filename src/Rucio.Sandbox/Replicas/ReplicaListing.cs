@@ -29,12 +29,13 @@ internal sealed class ReplicaListing(SandboxDatabase database)
         }
 
         var protocols = await RseStore.AllProtocolsAsync(connection, cancellationToken);
-        var seen = new HashSet<(string, string)>();
+        // One DID's files are distinct already; remembering them would hold 100k names in memory for nothing.
+        var seen = query.Dids.Count > 1 ? new HashSet<(string, string)>() : null;
         foreach (var (scope, name) in query.Dids)
         {
             await foreach (var file in FilesOfAsync(connection, scope, name, query, allowedRses, protocols, cancellationToken))
             {
-                if (seen.Add((file.Scope, file.Name)))
+                if (seen is null || seen.Add((file.Scope, file.Name)))
                 {
                     yield return file;
                 }
