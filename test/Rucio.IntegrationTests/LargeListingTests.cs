@@ -6,16 +6,23 @@ namespace Rucio.IntegrationTests;
 public sealed class LargeListingTests : IAsyncLifetime
 {
     private const int Files = 100_000;
-    private SandboxServer _server = null!;
+    private SandboxProcess _server = null!;
 
-    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync("--seed-large", Files.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public async Task InitializeAsync() =>
+        _server = await SandboxProcess.StartAsync(TimeSpan.FromMinutes(5), "--seed-large", Files.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Streaming_100k_replicas_keeps_the_managed_heap_bounded()
     {
-        using var client = _server.CreateClient(configure: o => o.Timeout = TimeSpan.FromMinutes(2));
+        using var client = new RucioClient(new RucioClientOptions
+        {
+            BaseUri = _server.Url,
+            Account = "root",
+            Credential = RucioCredential.UserPass("ddmlab", "secret"),
+            Timeout = TimeSpan.FromMinutes(2),
+        });
         var dataset = Did.Parse($"user.root:large_{Files}");
         GC.Collect();
         GC.WaitForPendingFinalizers();
