@@ -126,7 +126,14 @@ internal sealed class RseExpression
 
     private static bool Matches(RseWithAttributes rse, string key, char op, string value)
     {
-        if (!rse.Attributes.TryGetValue(key, out var attribute) || attribute.Text is null)
+        if (!rse.Attributes.TryGetValue(key, out var attribute))
+        {
+            // Like Rucio's list_rses(filters=…), a key that is a column of the RSE itself filters on the column:
+            // the existing extension's upload dialog asks for `availability_write=True`.
+            attribute = ColumnAsAttribute(rse.Rse, key);
+        }
+
+        if (attribute?.Text is null)
         {
             return false;
         }
@@ -145,6 +152,31 @@ internal sealed class RseExpression
         }
 
         return op == '<' ? actual < limit : actual > limit;
+    }
+
+    private static RseAttribute? ColumnAsAttribute(RseRecord rse, string key)
+    {
+        bool? flag = key switch
+        {
+            "availability_read" => rse.AvailabilityRead,
+            "availability_write" => rse.AvailabilityWrite,
+            "availability_delete" => rse.AvailabilityDelete,
+            "deterministic" => rse.Deterministic,
+            "volatile" => rse.Volatile,
+            "staging_area" => rse.StagingArea,
+            _ => null,
+        };
+        if (flag is { } value)
+        {
+            return new RseAttribute(key, value ? "True" : "False", IsBool: true);
+        }
+
+        return key switch
+        {
+            "rse_type" => new RseAttribute(key, rse.RseType, IsBool: false),
+            "availability" => new RseAttribute(key, rse.Availability.ToString(CultureInfo.InvariantCulture), IsBool: false),
+            _ => null,
+        };
     }
 
     private void SkipSpaces()
