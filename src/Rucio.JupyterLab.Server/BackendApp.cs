@@ -16,6 +16,7 @@ using Rucio.JupyterLab.Server.Features.Rses;
 using Rucio.JupyterLab.Server.Features.Scopes;
 using Rucio.JupyterLab.Server.Features.Search;
 using Rucio.JupyterLab.Server.Features.Status;
+using Rucio.JupyterLab.Server.Features.Upload;
 using Rucio.JupyterLab.Server.Hosting;
 using Rucio.JupyterLab.Server.Infrastructure;
 
@@ -83,6 +84,17 @@ internal static class BackendApp
         services.AddSingleton<DownloadService>();
         services.AddSingleton<DownloadStatusComputer>();
         services.AddHostedService<DownloadWorker>();
+
+        // Uploads; both queues appear in the Transfers tab through ITransferSource.
+        services.AddSingleton(new UploadSettings());
+        services.AddSingleton(provider => new UploadPaths(provider.GetRequiredService<PathConfinement>(), options.RootDirectory));
+        services.AddSingleton(new UploadLog(state.Directory, time));
+        services.AddSingleton<UploadJobStore>();
+        services.AddSingleton<UploadRunner>();
+        services.AddSingleton<UploadService>();
+        services.AddHostedService<UploadWorker>();
+        services.AddSingleton<ITransferSource, DownloadTransferSource>();
+        services.AddSingleton<ITransferSource>(provider => provider.GetRequiredService<UploadService>());
         if (options.SocketPath is not null)
         {
             var input = overrides.StandardInput ?? Console.OpenStandardInput();
@@ -114,6 +126,7 @@ internal static class BackendApp
         api.MapDidStatus();
         api.MapAvailability();
         api.MapTransfers();
+        api.MapUpload();
         api.MapNotebook();
         api.MapFileBrowser();
         api.MapPurgeCache();

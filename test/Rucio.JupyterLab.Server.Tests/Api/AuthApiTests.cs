@@ -19,7 +19,8 @@ public sealed class AuthApiTests(SandboxFixture sandbox)
 
         Assert.Equal(200, putStatus);
         Assert.True((bool)putBody!["success"]!);
-        Assert.Null(putBody["lifetime"]);
+        Assert.Equal("root", (string?)putBody["account"]);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", (string?)putBody["lifetime"]);
         Assert.Equal(200, (int)getResponse.StatusCode);
         Assert.Contains("\"username\":\"ddmlab\"", getText, StringComparison.Ordinal);
         Assert.Contains("\"account\":\"root\"", getText, StringComparison.Ordinal);
@@ -27,6 +28,24 @@ public sealed class AuthApiTests(SandboxFixture sandbox)
         Assert.DoesNotContain(Password, getText, StringComparison.Ordinal);
         Assert.DoesNotContain("\"password\"", getText, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, backend.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResavingUserpassWithoutRetypingThePasswordKeepsTheSavedOne()
+    {
+        await using var backend = await BackendHost.StartAsync(BackendHost.SandboxConfig(sandbox.DirectUri));
+        await backend.SendAsync(HttpMethod.Put, "/rucio-jupyterlab/auth",
+            new { @namespace = "sandbox", type = "userpass", @params = new { username = "ddmlab", password = Password, account = "root" } });
+
+        // The panel shows "set" instead of the password and sends the form without it.
+        var (status, body) = await backend.SendAsync(HttpMethod.Put, "/rucio-jupyterlab/auth",
+            new { @namespace = "sandbox", type = "userpass", @params = new { username = "ddmlab", account = "root" } });
+        var (otherStatus, _) = await backend.SendAsync(HttpMethod.Put, "/rucio-jupyterlab/auth",
+            new { @namespace = "sandbox", type = "userpass", @params = new { username = "someone-else", account = "root" } });
+
+        Assert.Equal(200, status);
+        Assert.Equal("root", (string?)body!["account"]);
+        Assert.Equal(400, otherStatus);
     }
 
     [Fact]

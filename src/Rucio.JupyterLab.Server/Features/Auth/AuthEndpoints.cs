@@ -70,7 +70,8 @@ internal static class AuthEndpoints
         var name = Text(body, "namespace") ?? throw ApiProblemException.BadRequest("Missing Rucio instance: the body needs \"namespace\".");
         var instance = await RequireInstanceAsync(registry, name, cancellationToken);
         var type = ParseType(Text(body, "type") ?? "");
-        if (!StoredCredentials.TryParse(type, body?["params"] as JsonObject, out var credentials, out var error))
+        var parameters = await WithStoredPasswordAsync(store, instance.Name, type, body?["params"] as JsonObject, cancellationToken);
+        if (!StoredCredentials.TryParse(type, parameters, out var credentials, out var error))
         {
             throw ApiProblemException.BadRequest(error!);
         }
@@ -81,10 +82,10 @@ internal static class AuthEndpoints
                 $"OpenID Connect is not configured for '{instance.DisplayName}'; give the path of a token file.");
         }
 
-        DateTimeOffset? lifetime;
+        CredentialTestResult result;
         try
         {
-            lifetime = await tester.TestAsync(instance, credentials!, cancellationToken);
+            result = await tester.TestAsync(instance, credentials!, cancellationToken);
         }
         catch (RucioException ex)
         {
@@ -95,9 +96,35 @@ internal static class AuthEndpoints
 
         await store.SaveAsync(instance.Name, credentials!, cancellationToken);
         factory.Invalidate(instance.Name);
-        return lifetime is { } until
-            ? Results.Json(new { success = true, lifetime = FormatLifetime(until) })
-            : Results.Json(new { success = true });
+        return Results.Json(new
+        {
+            success = true,
+            account = result.Account,
+            lifetime = result.Lifetime is { } until ? FormatLifetime(until) : null,
+        });
+    }
+
+    /// <summary>
+    /// The panel never receives the saved password, so re-saving the form without retyping it leaves the password out:
+    /// keep the saved one when the username is unchanged.
+    /// </summary>
+    private static async Task<JsonObject?> WithStoredPasswordAsync(
+        CredentialStore store, string instance, AuthType type, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        if (type != AuthType.UserPass || parameters is null || Text(parameters, "password") is { Length: > 0 })
+        {
+            return parameters;
+        }
+
+        if (await store.GetAsync(instance, AuthType.UserPass, cancellationToken) is UserPassCredentials saved
+            && string.Equals(saved.Username, Text(parameters, "username"), StringComparison.Ordinal))
+        {
+            var merged = (JsonObject)parameters.DeepClone();
+            merged["password"] = saved.Password;
+            return merged;
+        }
+
+        return parameters;
     }
 
     private static async Task<IResult> CheckOidcAsync(

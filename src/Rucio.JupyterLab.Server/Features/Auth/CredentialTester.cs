@@ -13,9 +13,12 @@ namespace Rucio.JupyterLab.Server.Features.Auth;
 /// </summary>
 internal sealed class CredentialTester(RucioClientFactory factory, TimeProvider time)
 {
-    /// <summary>Succeeds with the time the user will have to act again (null when renewal is automatic).</summary>
+    /// <summary>
+    /// Succeeds with the Rucio account the credentials map to and how long the session lasts: the token's expiry, or
+    /// for a proxy the proxy's own expiry (a proxy cannot renew itself, so that is when the user must act).
+    /// </summary>
     /// <exception cref="RucioException">Rucio refused, was unreachable, or a local file is unusable.</exception>
-    public async Task<DateTimeOffset?> TestAsync(InstanceConfig instance, StoredCredentials credentials, CancellationToken cancellationToken)
+    public async Task<CredentialTestResult> TestAsync(InstanceConfig instance, StoredCredentials credentials, CancellationToken cancellationToken)
     {
         using var client = factory.CreateUncached(instance, credentials.Type, credentials);
         switch (credentials)
@@ -23,15 +26,14 @@ internal sealed class CredentialTester(RucioClientFactory factory, TimeProvider 
             case OidcCredentials:
                 var validation = await client.Auth.ValidateAsync(cancellationToken);
                 var token = await client.Auth.GetTokenAsync(cancellationToken);
-                return validation.Lifetime ?? (token.ExpiresAt == DateTimeOffset.MaxValue ? null : token.ExpiresAt);
+                return new(validation.Account ?? token.Account,
+                    validation.Lifetime ?? (token.ExpiresAt == DateTimeOffset.MaxValue ? null : token.ExpiresAt));
             case X509ProxyCredentials proxy:
-                await client.Auth.AuthenticateAsync(cancellationToken);
-                // A proxy cannot renew itself: its own expiry is when the user must create a new one.
-                return ReadCertificateExpiry(proxy.ProxyPath);
+                var proxyToken = await client.Auth.AuthenticateAsync(cancellationToken);
+                return new(proxyToken.Account, ReadCertificateExpiry(proxy.ProxyPath));
             default:
-                // Userpass and certificates renew their tokens unattended, so there is no deadline to show.
-                await client.Auth.AuthenticateAsync(cancellationToken);
-                return null;
+                var issued = await client.Auth.AuthenticateAsync(cancellationToken);
+                return new(issued.Account, issued.ExpiresAt == DateTimeOffset.MaxValue ? null : issued.ExpiresAt);
         }
     }
 
@@ -60,3 +62,6 @@ internal sealed class CredentialTester(RucioClientFactory factory, TimeProvider 
         }
     }
 }
+
+/// <summary>What a successful credential test tells the user.</summary>
+internal sealed record CredentialTestResult(string? Account, DateTimeOffset? Lifetime);
