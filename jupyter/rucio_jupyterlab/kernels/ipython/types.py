@@ -135,9 +135,12 @@ class UnavailableDID:
     did_available = property(lambda self: False)
 
     def _fail(self, *_args, **_kwargs) -> NoReturn:
+        # IPython leaves frames with this local out of tracebacks: the user's own line is what matters.
+        __tracebackhide__ = True  # noqa: F841
         raise DIDNotAvailableError(self._message, self._did, self._status, self._variable_name)
 
     def _fail_attribute(self) -> NoReturn:
+        __tracebackhide__ = True  # noqa: F841
         raise DIDNotAvailableAttributeError(self._message, self._did, self._status, self._variable_name)
 
     path = property(_fail_attribute)
