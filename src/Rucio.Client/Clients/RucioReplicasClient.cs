@@ -5,6 +5,9 @@ namespace Rucio.Client;
 /// <summary>File replicas.</summary>
 public sealed class RucioReplicasClient
 {
+    private static readonly LineParser<ReplicaListLine> LineWithoutPfnDetails = RucioPipeline.JsonLines(RucioJsonContext.Default.ReplicaListLine);
+    private static readonly LineParser<Replica> WithoutPfnDetails = line => LineWithoutPfnDetails(line).ToReplica();
+
     private readonly RucioPipeline _pipeline;
 
     internal RucioReplicasClient(RucioPipeline pipeline) => _pipeline = pipeline;
@@ -49,10 +52,8 @@ public sealed class RucioReplicasClient
             JsonBody.WriteOptionalString(w, "domain", request.Domain);
         });
         var query = new QueryBuilder().Add("limit", request.Limit?.ToString(CultureInfo.InvariantCulture));
-        return _pipeline.StreamAsync(
-            new RucioRequest(HttpMethod.Post, "replicas/list") { JsonBody = body, Query = query },
-            RucioPipeline.JsonLines(RucioJsonContext.Default.Replica),
-            cancellationToken);
+        var parser = request.SkipPfnDetails ? WithoutPfnDetails : RucioPipeline.JsonLines(RucioJsonContext.Default.Replica);
+        return _pipeline.StreamAsync(new RucioRequest(HttpMethod.Post, "replicas/list") { JsonBody = body, Query = query }, parser, cancellationToken);
     }
 
     /// <summary>

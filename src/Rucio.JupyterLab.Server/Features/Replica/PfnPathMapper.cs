@@ -18,7 +18,13 @@ internal sealed class PfnPathMapper
         _mount = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mountPath));
         _mountWithSeparator = _mount == "/" ? "/" : _mount + "/";
         _pathBeginsAt = pathBeginsAt;
+        MountPath = mountPath;
     }
+
+    /// <summary>The mount path as configured (stored with a snapshot so that it maps paths the same way when read back).</summary>
+    public string MountPath { get; }
+
+    public int PathBeginsAt => _pathBeginsAt;
 
     /// <summary>The local path, or null with the reason when the PFN cannot be mapped safely.</summary>
     public string? Map(string pfn, out string? refusal)

@@ -65,51 +65,55 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
     };
 
     private DidStatusSnapshot Combine(
-        Did did, string type, List<(string Scope, string Name, long? Bytes)> files, Dictionary<(string, string), string> pfns, CoveringRules rules, PfnPathMapper mapper)
+        Did did, string type, List<ListedFile> files, Dictionary<(string, string), string> pfns, CoveringRules rules, PfnPathMapper mapper)
     {
         // Rules that are not done but have no lock for a file (just attached, judge not run yet) still mean "coming".
         var pendingRule = rules.Rules.FirstOrDefault(r => r.State is RuleState.Replicating or RuleState.Inject or RuleState.WaitingApproval or RuleState.Ok);
         var blockedRule = rules.Rules.FirstOrDefault(r => r.State is RuleState.Stuck or RuleState.Suspended);
-        var statusFiles = new StatusFile[files.Count];
-        for (var i = 0; i < files.Count; i++)
+        var blockedReason = blockedRule is null ? null : rules.Reasons.GetValueOrDefault(blockedRule.Id);
+        var rows = new StatusFileTable.Row[files.Count];
+        var anyStuck = false;
+        for (var i = 0; i < rows.Length; i++)
         {
-            var (scope, name, bytes) = files[i];
+            var (scope, name, size) = files[i];
             var key = (scope, name);
             if (pfns.TryGetValue(key, out var pfn))
             {
-                var path = mapper.Map(pfn, out var refusal);
-                statusFiles[i] = path is null
-                    ? new StatusFile(scope, name, bytes, FileStatus.NotAvailable, null, pfn, refusal)
-                    : new StatusFile(scope, name, bytes, FileStatus.Ok, path, pfn, null);
+                // Only checked here; the table maps the path again when a page is read instead of holding every path.
+                rows[i] = mapper.Map(pfn, out var refusal) is null
+                    ? new StatusFileTable.Row(scope, name, size, FileStatus.NotAvailable, pfn, refusal)
+                    : new StatusFileTable.Row(scope, name, size, FileStatus.Ok, pfn, null);
             }
             else if (rules.Locks.TryGetValue(key, out var held))
             {
-                statusFiles[i] = held.State == LockState.Stuck
-                    ? new StatusFile(scope, name, bytes, FileStatus.Stuck, null, null, rules.FileErrors.GetValueOrDefault(key) ?? rules.Reasons.GetValueOrDefault(held.RuleId))
-                    : new StatusFile(scope, name, bytes, FileStatus.Replicating, null, null, null);
+                rows[i] = held.State == LockState.Stuck
+                    ? new StatusFileTable.Row(scope, name, size, FileStatus.Stuck, null, rules.FileErrors.GetValueOrDefault(key) ?? rules.Reasons.GetValueOrDefault(held.RuleId))
+                    : new StatusFileTable.Row(scope, name, size, FileStatus.Replicating, null, null);
             }
             else if (pendingRule is not null)
             {
-                statusFiles[i] = new StatusFile(scope, name, bytes, FileStatus.Replicating, null, null, null);
+                rows[i] = new StatusFileTable.Row(scope, name, size, FileStatus.Replicating, null, null);
             }
             else if (blockedRule is not null)
             {
-                statusFiles[i] = new StatusFile(scope, name, bytes, FileStatus.Stuck, null, null, rules.Reasons.GetValueOrDefault(blockedRule.Id));
+                rows[i] = new StatusFileTable.Row(scope, name, size, FileStatus.Stuck, null, blockedReason);
             }
             else
             {
-                statusFiles[i] = new StatusFile(scope, name, bytes, FileStatus.NotAvailable, null, null, null);
+                rows[i] = new StatusFileTable.Row(scope, name, size, FileStatus.NotAvailable, null, null);
             }
+
+            anyStuck |= rows[i].Status == FileStatus.Stuck;
         }
 
         var summaries = rules.Rules
             .OrderBy(r => r.Did == did ? 0 : 1)
             .Select(r => new RuleSummary(r.Id, RuleStateName(r.State), r.RseExpression, r.ExpiresAt, rules.Reasons.GetValueOrDefault(r.Id) ?? r.Error, r.Scope, r.Name))
             .ToList();
-        var reason = statusFiles.Any(f => f.Status == FileStatus.Stuck)
+        var reason = anyStuck
             ? summaries.Select(r => r.Error).FirstOrDefault(e => e is not null) ?? "Some transfers to the destination keep failing."
             : null;
-        return new DidStatusSnapshot(did, type, "replica", statusFiles, summaries, reason, time.GetUtcNow());
+        return new DidStatusSnapshot(did, type, "replica", new StatusFileTable(rows, mapper), summaries, reason, time.GetUtcNow());
     }
 
     internal static string RuleStateName(RuleState state) => state switch
@@ -123,15 +127,15 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
         _ => "UNKNOWN",
     };
 
-    private static async Task<List<(string Scope, string Name, long? Bytes)>> ListFilesAsync(RucioCallMetrics metrics, RucioClient client, Did did, CancellationToken cancellationToken)
+    private static async Task<List<ListedFile>> ListFilesAsync(RucioCallMetrics metrics, RucioClient client, Did did, CancellationToken cancellationToken)
     {
-        var files = new List<(string, string, long?)>();
+        var files = new List<ListedFile>();
         string? scope = null;
         await foreach (var file in metrics.MeasureStream("GET /dids/{scope}/{name}/files", client.Dids.ListFilesAsync(did, cancellationToken: cancellationToken), cancellationToken))
         {
             // Share one scope string across the (usually identical) scopes of a big dataset.
             scope = file.Scope == scope ? scope : file.Scope;
-            files.Add((scope, file.Name, file.Bytes));
+            files.Add(new ListedFile(scope, file.Name, file.Bytes ?? -1));
         }
 
         return files;
@@ -145,14 +149,19 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
             Dids = [did],
             RseExpression = rse,
             ClientLocation = site is null ? null : new ClientLocation { Site = site },
+            // Only the destination's first PFN is used; building every PFN's details would be garbage per file.
+            SkipPfnDetails = true,
         };
         var pfns = new Dictionary<(string, string), string>();
+        string? scope = null;
         await foreach (var replica in metrics.MeasureStream("POST /replicas/list", client.Replicas.ListAsync(request, cancellationToken), cancellationToken))
         {
             if (replica.States.TryGetValue(rse, out var state) && state == ReplicaState.Available
                 && replica.Rses.TryGetValue(rse, out var onRse) && onRse.Count > 0)
             {
-                pfns[(replica.Scope, replica.Name)] = onRse[0];
+                // Keys live until the snapshot is built: one shared scope string instead of one per replica.
+                scope = replica.Scope == scope ? scope : replica.Scope;
+                pfns[(scope, replica.Name)] = onRse[0];
             }
         }
 
@@ -176,3 +185,7 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
         tasks.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException)
         ?? new OperationCanceledException();
 }
+
+/// <summary>One row of the file listing, kept as a struct: 100k of them are held until the snapshot is built.</summary>
+internal readonly record struct ListedFile(string Scope, string Name, long Size);
+

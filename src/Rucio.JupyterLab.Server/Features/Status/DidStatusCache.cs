@@ -58,7 +58,7 @@ internal sealed class DidStatusCache(
             {
                 var now = time.GetUtcNow();
                 entry.LastUsed = now;
-                if (!refresh && entry.Latest is { } latest && IsFresh(latest, now))
+                if (!refresh && entry.Servable() is { } latest && IsFresh(latest, now))
                 {
                     metrics.CacheResult(MetricName, "hit");
                     return latest;
@@ -77,7 +77,17 @@ internal sealed class DidStatusCache(
                 {
                     metrics.CacheResult(MetricName, "miss");
                     var ticket = new object();
-                    var checkStore = !refresh && entry.Latest is null;
+                    var checkStore = !refresh && entry.Latest is null && entry.Header is null;
+                    if (entry.Latest is { } current)
+                    {
+                        // The computation reuses only the header (the type). A stale snapshot is never served again,
+                        // so it goes now; a fresh one (this is a refresh) keeps answering polls, but held weakly: the
+                        // GC may take it rather than hold two 100k-file snapshots while the new one is built.
+                        entry.Header = current.WithoutFiles();
+                        entry.Superseded = IsFresh(current, now) ? new WeakReference<DidStatusSnapshot>(current) : null;
+                        entry.Latest = null;
+                    }
+
                     var generation = entry.Generation;
                     entry.Ticket = ticket;
                     entry.InFlightStarted = now;
@@ -104,10 +114,6 @@ internal sealed class DidStatusCache(
         }
     }
 
-    /// <summary>The latest snapshot in memory, fresh or not (null when none).</summary>
-    public DidStatusSnapshot? Peek(string instance, string key) =>
-        _entries.TryGetValue(instance + "\n" + key, out var entry) ? entry.Latest : null;
-
     /// <summary>Forgets every status of an instance (memory and database), e.g. after a rule was created.</summary>
     public async Task InvalidateAsync(string? instance, CancellationToken cancellationToken)
     {
@@ -120,6 +126,8 @@ internal sealed class DidStatusCache(
                     // Computations started before this point must not bring their older view back.
                     entry.Generation++;
                     entry.Latest = null;
+                    entry.Header = null;
+                    entry.Superseded = null;
                     entry.InFlight = null;
                     entry.Ticket = null;
                 }
@@ -158,8 +166,15 @@ internal sealed class DidStatusCache(
                 }
             }
 
-            snapshot = await compute(entry.Latest ?? stored, timeout.Token);
-            _ = PersistAsync(instance, key, snapshot);
+            DidStatusSnapshot? previous;
+            lock (entry.Sync)
+            {
+                previous = (entry.Latest ?? entry.Header ?? stored)?.WithoutFiles();
+            }
+
+            snapshot = await compute(previous, timeout.Token);
+            // Off the callers' path: serializing and writing 100k files takes a while and only matters after a restart.
+            _ = Task.Run(() => PersistAsync(instance, key, snapshot));
             return snapshot;
         }
         finally
@@ -176,7 +191,15 @@ internal sealed class DidStatusCache(
                     && (entry.Latest is null || entry.Latest.RefreshedAt <= snapshot.RefreshedAt))
                 {
                     entry.Latest = snapshot;
+                    entry.Header = null;
                 }
+                else if (snapshot is null && entry.Generation == generation && entry.Latest is null)
+                {
+                    // The refresh failed: the snapshot it superseded serves again while fresh, if the GC left it.
+                    entry.Latest = entry.Servable();
+                }
+
+                entry.Superseded = null;
             }
 
             EnforceMemoryBudget();
@@ -228,6 +251,16 @@ internal sealed class DidStatusCache(
         public Lock Sync { get; } = new();
 
         public DidStatusSnapshot? Latest { get; set; }
+
+        /// <summary>DID, type and rules of the snapshot being replaced, for the computation that replaces it.</summary>
+        public DidStatusSnapshot? Header { get; set; }
+
+        /// <summary>A still fresh snapshot being replaced by a refresh: served while the GC keeps it.</summary>
+        public WeakReference<DidStatusSnapshot>? Superseded { get; set; }
+
+        /// <summary>The snapshot that may answer a request (if fresh): the latest, else the superseded one if still alive.</summary>
+        public DidStatusSnapshot? Servable() =>
+            Latest ?? (Superseded is { } weak && weak.TryGetTarget(out var superseded) ? superseded : null);
 
         public Task<DidStatusSnapshot>? InFlight { get; set; }
 

@@ -37,27 +37,19 @@ internal sealed class DidStatusSnapshot
         Rules = rules;
         Reason = reason;
         RefreshedAt = refreshedAt;
-        foreach (var file in files)
+        if (files is StatusFileTable table)
         {
-            BytesTotal += file.Size ?? 0;
-            switch (file.Status)
+            // Counting through the table's indexer would build a StatusFile (and map a path) per row.
+            foreach (ref readonly var row in table.Rows)
             {
-                case FileStatus.Ok:
-                    Ok++;
-                    BytesOk += file.Size ?? 0;
-                    break;
-                case FileStatus.Replicating:
-                    Replicating++;
-                    break;
-                case FileStatus.Stuck:
-                    Stuck++;
-                    break;
-                case FileStatus.Failed:
-                    Failed++;
-                    break;
-                default:
-                    NotAvailable++;
-                    break;
+                Count(row.Status, row.Size < 0 ? 0 : row.Size);
+            }
+        }
+        else
+        {
+            foreach (var file in files)
+            {
+                Count(file.Status, file.Size ?? 0);
             }
         }
     }
@@ -79,19 +71,46 @@ internal sealed class DidStatusSnapshot
 
     public DateTimeOffset RefreshedAt { get; }
 
-    public int Ok { get; }
+    public int Ok { get; private set; }
 
-    public int Replicating { get; }
+    public int Replicating { get; private set; }
 
-    public int Stuck { get; }
+    public int Stuck { get; private set; }
 
-    public int Failed { get; }
+    public int Failed { get; private set; }
 
-    public int NotAvailable { get; }
+    public int NotAvailable { get; private set; }
 
-    public long BytesTotal { get; }
+    public long BytesTotal { get; private set; }
 
-    public long BytesOk { get; }
+    public long BytesOk { get; private set; }
+
+    /// <summary>The same DID, type and rules without any file: what a recomputation reuses, for almost no memory.</summary>
+    public DidStatusSnapshot WithoutFiles() => new(Did, Type, Mode, [], Rules, Reason, RefreshedAt);
+
+    private void Count(FileStatus status, long size)
+    {
+        BytesTotal += size;
+        switch (status)
+        {
+            case FileStatus.Ok:
+                Ok++;
+                BytesOk += size;
+                break;
+            case FileStatus.Replicating:
+                Replicating++;
+                break;
+            case FileStatus.Stuck:
+                Stuck++;
+                break;
+            case FileStatus.Failed:
+                Failed++;
+                break;
+            default:
+                NotAvailable++;
+                break;
+        }
+    }
 
     /// <summary>True while something is moving, so the snapshot goes stale sooner.</summary>
     public bool IsBusy => Replicating > 0;

@@ -1,22 +1,38 @@
 using System.IO.Compression;
 using Rucio.Client;
+using Rucio.JupyterLab.Server.Features.Replica;
 
 namespace Rucio.JupyterLab.Server.Features.Status;
 
 /// <summary>
 /// A compact binary form of <see cref="DidStatusSnapshot"/> for the SQLite cache: 100k files stay a few MB (JSON
 /// would be several times larger and slower to read back). A version byte guards against layouts of other builds.
+/// Paths derived from PFNs (<see cref="StatusFileTable.PathMapper"/>) are not written: the mapper's settings are, and
+/// the snapshot read back derives them the same way. Names and PFNs of consecutive files share long prefixes, so each
+/// is written as the length it shares with the previous one plus the rest: the input to the compressor shrinks
+/// several times, which is what makes writing a 100k-file snapshot cheap. Files are read back into a
+/// <see cref="StatusFileTable"/>.
 /// </summary>
 internal static class SnapshotSerializer
 {
-    private const byte Version = 1;
+    private const byte Version = 3;
+    private const byte SameScope = 0x80;
+    private const byte ExplicitPath = 0x40;
+    private const byte HasPfn = 0x20;
+    private const byte HasError = 0x10;
+    private const byte SameError = 0x08;
+    private const byte StatusMask = 0x07;
+
+    /// <summary>BinaryWriter/Reader work field by field; without a buffer each field is one call into Brotli, which dominates the cost.</summary>
+    private const int IoBufferBytes = 64 * 1024;
 
     public static byte[] Serialize(DidStatusSnapshot snapshot)
     {
         using var buffer = new MemoryStream();
         buffer.WriteByte(Version);
         using (var compressed = new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new BinaryWriter(compressed))
+        using (var buffered = new BufferedStream(compressed, IoBufferBytes))
+        using (var writer = new BinaryWriter(buffered))
         {
             writer.Write(snapshot.Did.Scope);
             writer.Write(snapshot.Did.Name);
@@ -36,24 +52,32 @@ internal static class SnapshotSerializer
                 writer.Write(rule.Name);
             }
 
-            writer.Write(snapshot.Files.Count);
-            string? previousScope = null;
-            foreach (var file in snapshot.Files)
+            var table = snapshot.Files as StatusFileTable;
+            writer.Write(table?.PathMapper is not null);
+            if (table?.PathMapper is { } mapper)
             {
-                // Files of one DID nearly always share their scope: write it only when it changes.
-                var sameScope = file.Scope == previousScope;
-                writer.Write((byte)((byte)file.Status | (sameScope ? 0x80 : 0)));
-                if (!sameScope)
-                {
-                    writer.Write(file.Scope);
-                    previousScope = file.Scope;
-                }
+                writer.Write(mapper.MountPath);
+                writer.Write(mapper.PathBeginsAt);
+            }
 
-                writer.Write(file.Name);
-                writer.Write(file.Size ?? -1);
-                WriteNullable(writer, file.Path);
-                WriteNullable(writer, file.Pfn);
-                WriteNullable(writer, file.Error);
+            writer.Write(snapshot.Files.Count);
+            var previous = new StatusFileTable.Row("", "", -1, FileStatus.NotAvailable, null, null);
+            if (table is not null)
+            {
+                foreach (ref readonly var row in table.Rows)
+                {
+                    WriteFile(writer, row, previous);
+                    previous = row;
+                }
+            }
+            else
+            {
+                foreach (var file in snapshot.Files)
+                {
+                    var row = new StatusFileTable.Row(file.Scope, file.Name, file.Size ?? -1, file.Status, file.Pfn, file.Error, file.Path);
+                    WriteFile(writer, row, previous);
+                    previous = row;
+                }
             }
         }
 
@@ -71,7 +95,8 @@ internal static class SnapshotSerializer
         try
         {
             using var compressed = new BrotliStream(new MemoryStream(bytes, 1, bytes.Length - 1), CompressionMode.Decompress);
-            using var reader = new BinaryReader(compressed);
+            using var buffered = new BufferedStream(compressed, IoBufferBytes);
+            using var reader = new BinaryReader(buffered);
             var did = new Did(reader.ReadString(), reader.ReadString());
             var type = reader.ReadString();
             var mode = reader.ReadString();
@@ -89,28 +114,86 @@ internal static class SnapshotSerializer
                     error, reader.ReadString(), reader.ReadString());
             }
 
-            var files = new StatusFile[reader.ReadInt32()];
-            var scope = "";
-            for (var i = 0; i < files.Length; i++)
+            var mapper = reader.ReadBoolean() ? new PfnPathMapper(reader.ReadString(), reader.ReadInt32()) : null;
+            var rows = new StatusFileTable.Row[reader.ReadInt32()];
+            var previous = new StatusFileTable.Row("", "", -1, FileStatus.NotAvailable, null, null);
+            for (var i = 0; i < rows.Length; i++)
             {
-                var flags = reader.ReadByte();
-                if ((flags & 0x80) == 0)
-                {
-                    scope = reader.ReadString();
-                }
-
-                var name = reader.ReadString();
-                var size = reader.ReadInt64();
-                files[i] = new StatusFile(scope, name, size < 0 ? null : size, (FileStatus)(flags & 0x7F),
-                    ReadNullable(reader), ReadNullable(reader), ReadNullable(reader));
+                previous = rows[i] = ReadFile(reader, previous);
             }
 
+            var files = new StatusFileTable(rows, mapper);
             return new DidStatusSnapshot(did, type, mode, files, rules, reason, refreshedAt);
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or InvalidDataException or ArgumentException)
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException)
         {
             return null;
         }
+    }
+
+    private static void WriteFile(BinaryWriter writer, in StatusFileTable.Row row, in StatusFileTable.Row previous)
+    {
+        var sameScope = row.Scope == previous.Scope;
+        // Many files share one error (a rule's reason): written once, then referred to as "same as before".
+        var sameError = row.Error is not null && row.Error == previous.Error;
+        writer.Write((byte)((byte)row.Status | (sameScope ? SameScope : 0) | (row.Path is null ? 0 : ExplicitPath)
+            | (row.Pfn is null ? 0 : HasPfn) | (row.Error is null ? 0 : HasError) | (sameError ? SameError : 0)));
+        if (!sameScope)
+        {
+            writer.Write(row.Scope);
+        }
+
+        WriteDelta(writer, row.Name, previous.Name);
+        writer.Write(row.Size);
+        if (row.Path is not null)
+        {
+            writer.Write(row.Path);
+        }
+
+        if (row.Pfn is not null)
+        {
+            WriteDelta(writer, row.Pfn, previous.Pfn ?? "");
+        }
+
+        if (row.Error is not null && !sameError)
+        {
+            writer.Write(row.Error);
+        }
+    }
+
+    private static StatusFileTable.Row ReadFile(BinaryReader reader, in StatusFileTable.Row previous)
+    {
+        var flags = reader.ReadByte();
+        var scope = (flags & SameScope) != 0 ? previous.Scope : reader.ReadString();
+        var name = ReadDelta(reader, previous.Name);
+        var size = reader.ReadInt64();
+        var path = (flags & ExplicitPath) != 0 ? reader.ReadString() : null;
+        var pfn = (flags & HasPfn) != 0 ? ReadDelta(reader, previous.Pfn ?? "") : null;
+        var error = (flags & HasError) == 0 ? null : (flags & SameError) != 0 ? previous.Error : reader.ReadString();
+        var status = (FileStatus)(flags & StatusMask);
+        if (!Enum.IsDefined(status) || (error is null && (flags & SameError) != 0))
+        {
+            throw new InvalidDataException("Unknown file status or dangling error reference.");
+        }
+
+        return new StatusFileTable.Row(scope, name, size < 0 ? -1 : size, status, pfn, error, path);
+    }
+
+    /// <summary>Writes the length <paramref name="value"/> shares with <paramref name="previous"/>, then the rest.</summary>
+    private static void WriteDelta(BinaryWriter writer, string value, string previous)
+    {
+        var shared = value.AsSpan().CommonPrefixLength(previous);
+        writer.Write7BitEncodedInt(shared);
+        writer.Write(value[shared..]);
+    }
+
+    private static string ReadDelta(BinaryReader reader, string previous)
+    {
+        var shared = reader.Read7BitEncodedInt();
+        var rest = reader.ReadString();
+        return shared == 0 ? rest
+            : shared <= previous.Length ? string.Concat(previous.AsSpan(0, shared), rest)
+            : throw new InvalidDataException("A shared prefix is longer than the previous value.");
     }
 
     private static void WriteNullable(BinaryWriter writer, string? value)
