@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Rucio.Client;
+using Rucio.DataLake.Core.State;
 
 namespace Rucio.DataLake.Core.Transfers;
 
@@ -154,7 +155,7 @@ internal sealed class DownloadJobStore(string databasePath, TimeProvider time)
                    bytes_done, error, created_at, updated_at
             FROM download_jobs {where};
             """;
-        Bind(command, parameters);
+        SqliteParameters.Bind(command, parameters);
         var jobs = new List<DownloadJob>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -183,24 +184,9 @@ internal sealed class DownloadJobStore(string databasePath, TimeProvider time)
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Bind(command, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await SqliteParameters.ExecuteAsync(connection, sql, cancellationToken, parameters);
     }
 
-    private static void Bind(SqliteCommand command, (string Name, object? Value)[] parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value switch
-            {
-                null => DBNull.Value,
-                int i => (long)i,
-                _ => value,
-            });
-        }
-    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -100,7 +100,7 @@ internal sealed class UploadJobStore(StateDatabase state, TimeProvider time)
         await using var connection = await state.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM upload_jobs {where};";
-        Bind(command, parameters);
+        SqliteParameters.Bind(command, parameters);
         var jobs = new List<UploadJob>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -132,22 +132,7 @@ internal sealed class UploadJobStore(StateDatabase state, TimeProvider time)
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await state.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Bind(command, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await SqliteParameters.ExecuteAsync(connection, sql, cancellationToken, parameters);
     }
 
-    private static void Bind(SqliteCommand command, (string Name, object? Value)[] parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value switch
-            {
-                null => DBNull.Value,
-                int i => (long)i,
-                _ => value,
-            });
-        }
-    }
 }
