@@ -119,6 +119,29 @@ public sealed class ReplicaModeTests(SandboxFixture sandbox) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFileWhoseTransferFinishedAfterTheReplicaListingWasReadIsArrivingNotStuck()
+    {
+        await using var proxy = await CountingProxy.StartAsync(sandbox.DirectUri);
+        await using var backend = await BackendHost.StartAsync(sandbox.ReplicaConfig(proxy.Uri));
+        await backend.LoginAsync();
+        var dataset = await SandboxData.CreateDatasetAsync(sandbox.DirectUri, "race", ("fine.csv", 50), ("broken.stuck", 60));
+        var (_, made) = await backend.MakeAvailableAsync("sandbox", dataset.ToString());
+        using var client = SandboxData.RootClient(sandbox.DirectUri);
+        await Poll.UntilAsync(async () => (await client.Rules.GetAsync((string)made!["rule_id"]!)).State == RuleState.Stuck, "the rule to get stuck", TimeSpan.FromSeconds(30));
+
+        // The replica listing as it was read before either transfer finished; the locks are read as they are now.
+        proxy.Answer = request => request.Path.EndsWith("/replicas/list", StringComparison.Ordinal) ? "" : null;
+        var status = await backend.StatusAsync("sandbox", dataset.ToString(), refresh: true);
+
+        var files = status["files"]!.AsArray();
+        var fine = files.Single(f => ((string)f!["did"]!).EndsWith(".fine.csv", StringComparison.Ordinal))!;
+        var broken = files.Single(f => ((string)f!["did"]!).EndsWith(".broken.stuck", StringComparison.Ordinal))!;
+        Assert.Equal("REPLICATING", (string?)fine["status"]);
+        Assert.Equal("STUCK", (string?)broken["status"]);
+        Assert.Equal("REPLICATING", (string?)status["status"]);
+    }
+
+    [Fact]
     public async Task ARuleOnTheParentContainerCountsForItsDataset()
     {
         var dataset = await SandboxData.CreateDatasetAsync(sandbox.DirectUri, "child", ("p.csv", 70), ("q.csv", 80));

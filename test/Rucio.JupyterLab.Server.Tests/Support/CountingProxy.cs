@@ -38,6 +38,12 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     public void Clear() => _requests.Clear();
 
+    /// <summary>
+    /// When set and it returns a body for a request, the proxy answers with that NDJSON body instead of forwarding:
+    /// how a test reproduces a listing read at an earlier moment than the others.
+    /// </summary>
+    public Func<RecordedRequest, string?>? Answer { get; set; }
+
     /// <summary>Requests whose "METHOD path" (no query) matches, e.g. "GET /dids/opendata/x/files".</summary>
     public int Count(Func<RecordedRequest, bool> predicate) => Requests.Count(predicate);
 
@@ -54,12 +60,21 @@ internal sealed class CountingProxy : IAsyncDisposable
         var body = new MemoryStream();
         await request.Body.CopyToAsync(body, context.RequestAborted);
         var path = request.Path.Value ?? "/";
-        _requests.Enqueue(new RecordedRequest(
+        var recorded = new RecordedRequest(
             request.Method,
             Uri.UnescapeDataString(path),
             request.QueryString.Value ?? "",
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            path.EndsWith("/replicas/list", StringComparison.Ordinal) ? Encoding.UTF8.GetString(body.ToArray()) : null));
+            path.EndsWith("/replicas/list", StringComparison.Ordinal) ? Encoding.UTF8.GetString(body.ToArray()) : null);
+        _requests.Enqueue(recorded);
+
+        if (Answer?.Invoke(recorded) is { } answer)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/x-json-stream";
+            await context.Response.WriteAsync(answer, context.RequestAborted);
+            return;
+        }
 
         using var outbound = new HttpRequestMessage(new HttpMethod(request.Method), request.Path.Value + request.QueryString.Value);
         if (body.Length > 0 || request.ContentLength is not null)

@@ -90,7 +90,7 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
                     ? new StatusFileTable.Row(scope, name, size, FileStatus.Stuck, null, rules.FileErrors.GetValueOrDefault(key) ?? rules.Reasons.GetValueOrDefault(held.RuleId))
                     : new StatusFileTable.Row(scope, name, size, FileStatus.Replicating, null, null);
             }
-            else if (pendingRule is not null)
+            else if (pendingRule is not null || rules.SettledLocks.Contains(key))
             {
                 rows[i] = new StatusFileTable.Row(scope, name, size, FileStatus.Replicating, null, null);
             }

@@ -16,6 +16,13 @@ internal sealed class CoveringRules
     /// </summary>
     public Dictionary<(string Scope, string Name), (LockState State, string RuleId)> Locks { get; } = [];
 
+    /// <summary>
+    /// Files whose lock on the destination is already OK in a rule that is still transferring. The replica listing
+    /// is read at the same time as the locks, so it can miss a transfer that finished in between; such a file is
+    /// arriving, not stuck.
+    /// </summary>
+    public HashSet<(string Scope, string Name)> SettledLocks { get; } = [];
+
     /// <summary>Why a rule is STUCK or SUSPENDED, from its analysis.</summary>
     public Dictionary<string, string> Reasons { get; } = new(StringComparer.Ordinal);
 
@@ -62,8 +69,14 @@ internal sealed class RuleCollector(RucioIdentity identity)
             {
                 await foreach (var item in metrics.MeasureStream("GET /rules/{id}/locks", client.Rules.ListLocksAsync(rule.Id, cancellationToken), cancellationToken))
                 {
-                    if (item.State is LockState.Ok or LockState.Unknown || !string.Equals(item.Rse, rse, StringComparison.Ordinal))
+                    if (item.State is LockState.Unknown || !string.Equals(item.Rse, rse, StringComparison.Ordinal))
                     {
+                        continue;
+                    }
+
+                    if (item.State == LockState.Ok)
+                    {
+                        result.SettledLocks.Add((item.Scope, item.Name));
                         continue;
                     }
 
