@@ -45,13 +45,16 @@ internal sealed class CliSession : IDisposable
     }
 
     /// <summary>
-    /// Storage access with the session's identity. <c>DATALAKE_MAX_BYTES_PER_SECOND</c> caps the transfer rate (to be
-    /// gentle with shared storage; also how tests slow an upload down enough to interrupt it).
+    /// Storage access with the session's identity (a VOMS proxy kept under the state directory when the instance has
+    /// voms_enabled). <c>DATALAKE_MAX_BYTES_PER_SECOND</c> caps the transfer rate (to be gentle with shared storage;
+    /// also how tests slow an upload down enough to interrupt it).
     /// </summary>
-    public StorageProtocols OpenStorage()
+    public async Task<StorageProtocols> OpenStorageAsync(CancellationToken cancellationToken)
     {
         var limit = long.TryParse(CliPaths.Variable("DATALAKE_MAX_BYTES_PER_SECOND"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate : 0;
-        return new StorageProtocols(StorageAccess.Create(Instance, AuthType, Credentials, Client, limit), TimeProvider.System);
+        var voms = new VomsProxyProvider(Path.Combine(CliPaths.StateDirectory, "proxies"), TimeProvider.System);
+        var access = await StorageAccess.CreateAsync(Instance, AuthType, Credentials, Client, voms, cancellationToken, limit);
+        return new StorageProtocols(access, TimeProvider.System);
     }
 
     public void Dispose() => Client.Dispose();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Rucio.DataLake.Core.Clients;
 using Rucio.DataLake.Core.Configuration;
+using Rucio.DataLake.Core.Credentials;
 using Rucio.DataLake.Core.State;
 using Rucio.JupyterLab.Server.Features.Auth;
 using Rucio.JupyterLab.Server.Features.Cache;
@@ -81,6 +82,7 @@ internal static class BackendApp
         services.AddSingleton<ReplicaStatusComputer>();
         services.AddSingleton<ReplicaActions>();
         services.AddSingleton(new DownloadSettings { Root = options.DownloadDirectory, JobParallelism = options.DownloadParallelism });
+        services.AddSingleton(new VomsProxyProvider(Path.Combine(state.Directory, "proxies"), time));
         services.AddSingleton<DownloadService>();
         services.AddSingleton<DownloadStatusComputer>();
         services.AddHostedService<DownloadWorker>();

@@ -30,7 +30,7 @@ internal static class DownloadCommand
                 XCacheUrl = session.Instance.XCacheUrl,
                 PreferredRseExpression = session.Instance.DestinationRse,
             };
-            using var storage = session.OpenStorage();
+            using var storage = await session.OpenStorageAsync(token);
             var engine = new DownloadEngine(session.Client, storage);
             var files = await TransferDisplay.RunAsync(output, $"Downloading {did}", progress => engine.DownloadAsync(did, options, progress, token));
             Write(output, files);

@@ -67,7 +67,7 @@ internal static class UploadCommand
                 Dataset = datasetDid,
                 CreateDataset = true,
             };
-            using var storage = session.OpenStorage();
+            using var storage = await session.OpenStorageAsync(token);
             var engine = new UploadEngine(session.Client, storage);
             var report = await TransferDisplay.RunAsync(output, $"Uploading {items.Count} files", progress => engine.UploadAsync(items, options, progress, token));
 

@@ -1,5 +1,6 @@
 using Rucio.Client;
 using Rucio.DataLake.Core.Configuration;
+using Rucio.DataLake.Core.Credentials;
 using Rucio.DataLake.Core.State;
 using Rucio.DataLake.Core.Transfers;
 using Rucio.JupyterLab.Server.Features.Status;
@@ -33,17 +34,20 @@ internal sealed class DownloadService
     private readonly DidStatusCache _statuses;
     private readonly KeyedLock _locks;
     private readonly TimeProvider _time;
+    private readonly VomsProxyProvider _voms;
     private readonly ILogger<DownloadService> _logger;
     private readonly Task<DownloadQueue> _queue;
 
     public DownloadService(
-        DownloadSettings settings, StateDatabase state, IServiceProvider services, DidStatusCache statuses, KeyedLock locks, TimeProvider time, ILogger<DownloadService> logger)
+        DownloadSettings settings, StateDatabase state, IServiceProvider services, DidStatusCache statuses, KeyedLock locks, TimeProvider time, VomsProxyProvider voms,
+        ILogger<DownloadService> logger)
     {
         _settings = settings;
         _services = services;
         _statuses = statuses;
         _locks = locks;
         _time = time;
+        _voms = voms;
         _logger = logger;
         _queue = DownloadQueue.OpenAsync(
             new DownloadQueueOptions { DatabasePath = state.FilePath, Parallelism = settings.JobParallelism },
@@ -119,7 +123,8 @@ internal sealed class DownloadService
                 $"The instance '{job.Instance}' or its credentials are not usable any more; save your credentials in Settings, then resume the download.");
         var instance = session.Instance;
         using var lease = session.AcquireClient();
-        using var protocols = new StorageProtocols(StorageAccess.Create(instance, session.AuthType, session.Credentials, lease.Client), _time);
+        using var protocols = new StorageProtocols(
+            await StorageAccess.CreateAsync(instance, session.AuthType, session.Credentials, lease.Client, _voms, cancellationToken), _time);
         var engine = new DownloadEngine(lease.Client, protocols);
         try
         {

@@ -1,4 +1,6 @@
 using Rucio.Client;
+using Rucio.DataLake.Core.Clients;
+using Rucio.DataLake.Core.Credentials;
 using Rucio.DataLake.Core.Transfers;
 using Rucio.JupyterLab.Server.Infrastructure;
 
@@ -10,7 +12,8 @@ namespace Rucio.JupyterLab.Server.Features.Upload;
 /// to the <see cref="UploadEngine"/> (verified bytes, then registration, then the dataset and the rule). Every step is
 /// written to the job's log.
 /// </summary>
-internal sealed class UploadRunner(IServiceProvider services, UploadPaths paths, UploadLog log, UploadSettings settings, TimeProvider time, ILogger<UploadRunner> logger)
+internal sealed class UploadRunner(IServiceProvider services, UploadPaths paths, UploadLog log, UploadSettings settings, TimeProvider time,
+    VomsProxyProvider voms, ILogger<UploadRunner> logger)
 {
     /// <summary>Null when every file is in Rucio; else the sentence explaining the failure.</summary>
     /// <exception cref="OperationCanceledException">Cancelled by the user or by shutdown.</exception>
@@ -52,7 +55,8 @@ internal sealed class UploadRunner(IServiceProvider services, UploadPaths paths,
         try
         {
             using var lease = session.AcquireClient();
-            using var protocols = new StorageProtocols(StorageAccess.Create(session.Instance, session.AuthType, session.Credentials, lease.Client), time);
+            using var protocols = new StorageProtocols(
+                await StorageAccess.CreateAsync(session.Instance, session.AuthType, session.Credentials, lease.Client, voms, cancellationToken), time);
             report = await new UploadEngine(lease.Client, protocols).UploadAsync(items, options, progress, cancellationToken);
         }
         catch (RucioException ex)
@@ -60,7 +64,7 @@ internal sealed class UploadRunner(IServiceProvider services, UploadPaths paths,
             // The panel's sentence, not the raw exception: it names the instance and what was being done.
             return session.ToProblem(ex, $"upload {job.Path}").Body.Error;
         }
-        catch (TransferException ex)
+        catch (Exception ex) when (ex is TransferException or CredentialsUnavailableException)
         {
             return ex.Message;
         }
