@@ -12,17 +12,23 @@ import type { PanelModel } from './model/panel';
 import { UploadFormModel } from './model/uploadForm';
 import { UploadLogModel } from './model/uploadLog';
 
-function selectedPaths(factory: IFileBrowserFactory): string[] {
-  const browser = factory.tracker.currentWidget;
-  return browser ? Array.from(browser.selectedItems(), item => item.path) : [];
+interface ISelection {
+  paths: string[];
+  includesFolder: boolean;
 }
 
-async function upload(paths: string[], model: PanelModel): Promise<void> {
+function selection(factory: IFileBrowserFactory): ISelection {
+  const browser = factory.tracker.currentWidget;
+  const items = browser ? Array.from(browser.selectedItems()) : [];
+  return { paths: items.map(item => item.path), includesFolder: items.some(item => item.type === 'directory') };
+}
+
+async function upload({ paths, includesFolder }: ISelection, model: PanelModel): Promise<void> {
   const namespace = model.session.namespace;
   if (!namespace || paths.length === 0) {
     return;
   }
-  const form = new UploadFormModel(paths, { namespace, authType: model.session.authType });
+  const form = new UploadFormModel(paths, { namespace, authType: model.session.authType, includesFolder });
   const dialog = new UploadDialog(form, uploadTitle(paths));
   const loading = new AbortController();
   void form.load(loading.signal);
@@ -72,8 +78,8 @@ export function addUploadCommands(app: JupyterFrontEnd, factory: IFileBrowserFac
     label: 'Upload to Rucio',
     caption: 'Upload the selected files and folders to a Rucio storage element',
     icon: rucioIcon,
-    isEnabled: () => model.session.namespace !== null && selectedPaths(factory).length > 0,
-    execute: () => upload(selectedPaths(factory), model)
+    isEnabled: () => model.session.namespace !== null && selection(factory).paths.length > 0,
+    execute: () => upload(selection(factory), model)
   });
   app.contextMenu.addItem({ command: CommandIds.uploadFiles, selector: '.jp-DirListing-item', rank: 10 });
 }

@@ -22,6 +22,8 @@ export type UploadField = 'rse' | 'scope' | 'lifetime' | 'dataset';
 export interface IUploadFormContext {
   namespace: string;
   authType: AuthType | null;
+  /** Whether a selected path is a folder; unknown counts as yes (the hint about folders is then shown). */
+  includesFolder?: boolean;
 }
 
 export class UploadFormModel extends ObservableModel {
@@ -63,6 +65,9 @@ export class UploadFormModel extends ObservableModel {
   /** Errors are shown after the first attempt to upload (not while the user is still filling in the form). */
   get showErrors(): boolean {
     return this._showErrors;
+  }
+  get includesFolder(): boolean {
+    return this._context.includesFolder ?? true;
   }
   get authWarning(): string | null {
     const type = this._context.authType;

@@ -40,6 +40,18 @@ async function loadedForm(authType: 'userpass' | 'x509' = 'userpass'): Promise<U
 }
 
 describe('UploadForm', () => {
+  it('explains folder uploads only when a folder is selected', async () => {
+    const hint = 'Folders are uploaded with everything in them.';
+    const file = new UploadFormModel(['home/a.txt'], { namespace: 'sandbox', authType: 'x509', includesFolder: false });
+    const { unmount } = render(<UploadForm form={file} />);
+    expect(screen.queryByText(hint)).toBeNull();
+    unmount();
+
+    const folder = new UploadFormModel(['home/results'], { namespace: 'sandbox', authType: 'x509', includesFolder: true });
+    render(<UploadForm form={folder} />);
+    expect(screen.getByText(hint)).toBeTruthy();
+  });
+
   it('shows the authentication warning, the choices, and validation after the first attempt', async () => {
     const form = await loadedForm();
     render(<UploadForm form={form} />);

@@ -83,8 +83,8 @@ public sealed class ReplicaModeTests(SandboxFixture sandbox) : IAsyncLifetime
         Assert.Equal("InsufficientAccountLimit", (string?)body["exception_class"]);
         var sentence = (string)body["error"]!;
         Assert.Contains("Not enough quota", sentence, StringComparison.Ordinal);
-        Assert.Contains("12.0 kB", sentence, StringComparison.Ordinal);
-        Assert.Contains("10.0 kB", sentence, StringComparison.Ordinal);
+        Assert.Contains("It needs 11.7 KiB on CERN-EOS", sentence, StringComparison.Ordinal);
+        Assert.Contains("of its 9.8 KiB quota", sentence, StringComparison.Ordinal);
         Assert.Contains("'jdoe'", sentence, StringComparison.Ordinal);
         using var client = SandboxData.RootClient(sandbox.DirectUri);
         Assert.Empty(await client.Dids.ListRulesAsync(dataset).ToListAsync());

@@ -13,6 +13,7 @@ import { formatBytes } from '../../model/format';
 import type { SearchResult } from '../../model/search';
 import { VirtualList } from '../common/VirtualList';
 import { AddToNotebook } from './AddToNotebook';
+import { DidName } from './DidName';
 import { DidTypeIcon } from './DidTypeIcon';
 import { StatusView } from './StatusView';
 
@@ -134,7 +135,7 @@ export function ResultList(props: IResultListProps): JSX.Element {
         >
           <span className="jp-Rucio-caret" aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
           <DidTypeIcon type={result.type} />
-          <span className="jp-Rucio-didName">{result.did}</span>
+          <DidName name={result.did} />
           <span className="jp-Rucio-size">{result.type === 'file' ? formatBytes(result.size) : ''}</span>
         </div>
       );
@@ -193,7 +194,7 @@ function FileRow(props: { file: IFileStatus | null }): JSX.Element {
     <div className="jp-Rucio-fileRow" title={`${file.did}: ${label}${file.error ? ` (${file.error})` : ''}`}>
       <span className={`jp-Rucio-fileState jp-mod-${file.status.toLowerCase()}`} title={label} aria-hidden="true" />
       <span className="jp-Rucio-srOnly">{label}</span>
-      <span className="jp-Rucio-didName">{name}</span>
+      <DidName name={name} />
       <span className="jp-Rucio-size">{formatBytes(file.size)}</span>
     </div>
   );

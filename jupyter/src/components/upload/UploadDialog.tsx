@@ -73,7 +73,7 @@ export function UploadForm(props: { form: UploadFormModel }): JSX.Element {
           <code key={path}>{path}</code>
         ))}
         {form.paths.length > shown.length && <span>and {form.paths.length - shown.length} more</span>}
-        <span className="jp-Rucio-hint">Folders are uploaded with everything in them.</span>
+        {form.includesFolder && <span className="jp-Rucio-hint">Folders are uploaded with everything in them.</span>}
       </div>
       {form.authWarning && (
         <div className="jp-Rucio-warning" role="note">

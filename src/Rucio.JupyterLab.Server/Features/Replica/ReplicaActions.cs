@@ -163,14 +163,15 @@ internal sealed class ReplicaActions(DidStatusService statuses, RucioIdentity id
             rucioMessage ?? detail);
     }
 
+    /// <summary>1024-based, in the units the panel shows sizes in, so the sentence matches the numbers beside it.</summary>
     private static string Size(long bytes)
     {
-        string[] units = ["B", "kB", "MB", "GB", "TB", "PB"];
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
         double value = bytes;
         var unit = 0;
-        while (value >= 1000 && unit < units.Length - 1)
+        while (value >= 1024 && unit < units.Length - 1)
         {
-            value /= 1000;
+            value /= 1024;
             unit++;
         }
 
