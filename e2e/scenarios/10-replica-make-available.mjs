@@ -13,18 +13,6 @@ const DID = `${SCOPE}:${NAME}`;
 export default {
   name: 'replica-make-available',
   needs: ['lab', 'rucio'],
-  allow: [
-    {
-      kind: 'http',
-      match: /^404 GET \S+\/rucio-jupyterlab\/auth\?/,
-      reason: 'before the first Save no credentials are stored: GET auth answers 404 by contract and the form starts empty',
-    },
-    {
-      kind: 'console.error',
-      match: /status of 404 .*\/rucio-jupyterlab\/auth\?/,
-      reason: 'Chromium echoes that same expected 404 of GET auth as a console line',
-    },
-  ],
   async run({ lab, page, shot, log }) {
     const soft = softAssertions();
     const sandbox = Sandbox.fromEnv();

@@ -1,7 +1,6 @@
 /** Routes about Rucio instances and credentials. */
 import { requestAPI } from './request';
 import type { AuthType, IInstancesResponse, ISaveAuthResponse, StoredCredentials } from './types';
-import { ApiError } from './errors';
 
 export function getInstances(signal?: AbortSignal): Promise<IInstancesResponse> {
   return requestAPI<IInstancesResponse>('instances', { signal });
@@ -13,14 +12,9 @@ export async function setActiveInstance(instance: string, auth: AuthType): Promi
 
 /** The stored credentials of one method, or null when none are stored (404). */
 export async function getStoredCredentials(namespace: string, type: AuthType): Promise<StoredCredentials | null> {
-  try {
-    return await requestAPI<StoredCredentials>('auth', { query: { namespace, type } });
-  } catch (error) {
-    if (error instanceof ApiError && error.kind === 'not-found') {
-      return null;
-    }
-    throw error;
-  }
+  // optional: "nothing saved" is an empty 204 instead of the compatible 404 (which browsers log as an error).
+  const stored = await requestAPI<StoredCredentials | undefined>('auth', { query: { namespace, type, optional: true } });
+  return stored ?? null;
 }
 
 /** Saves credentials; the backend validates them against Rucio first. */

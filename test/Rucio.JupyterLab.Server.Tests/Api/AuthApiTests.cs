@@ -96,6 +96,21 @@ public sealed class AuthApiTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public async Task OptionalGetAuthIsAnEmpty204WhenNothingIsSavedAndTheCredentialsOnceSaved()
+    {
+        await using var backend = await BackendHost.StartAsync(BackendHost.SandboxConfig(sandbox.DirectUri));
+
+        using var before = await backend.Http.GetAsync("/rucio-jupyterlab/auth?namespace=sandbox&type=userpass&optional=1");
+        await backend.LoginAsync();
+        var (after, saved) = await backend.GetAsync("/rucio-jupyterlab/auth?namespace=sandbox&type=userpass&optional=1");
+
+        Assert.Equal(204, (int)before.StatusCode);
+        Assert.Equal("", await before.Content.ReadAsStringAsync());
+        Assert.Equal(200, after);
+        Assert.True((bool)saved!["password_set"]!);
+    }
+
+    [Fact]
     public async Task MissingCertificateFileIsExplainedWithout500()
     {
         await using var backend = await BackendHost.StartAsync(BackendHost.SandboxConfig(sandbox.DirectUri));

@@ -43,20 +43,24 @@ internal static class AuthEndpoints
         }
         else
         {
-            throw ApiProblemException.NotFound("Auth credentials not set");
+            return NotSet(context);
         }
 
         var saved = await store.GetAsync(instance.Name, type, cancellationToken);
         if (type == AuthType.Oidc)
         {
-            return Results.Json(DescribeOidc(instance, saved as OidcCredentials)
-                ?? throw ApiProblemException.NotFound("Auth credentials not set"));
+            return DescribeOidc(instance, saved as OidcCredentials) is { } oidc ? Results.Json(oidc) : NotSet(context);
         }
 
-        return saved is null
-            ? throw ApiProblemException.NotFound("Auth credentials not set")
-            : Results.Json(saved.ToPublicJson());
+        return saved is null ? NotSet(context) : Results.Json(saved.ToPublicJson());
     }
+
+    /// <summary>
+    /// 404 as the existing frontend expects; with <c>optional=1</c> (the new panel) 204, because "nothing saved yet"
+    /// is the normal first visit and a 404 would show up as an error in the browser console.
+    /// </summary>
+    private static IResult NotSet(HttpContext context) =>
+        context.Request.Query["optional"] == "1" ? Results.NoContent() : throw ApiProblemException.NotFound("Auth credentials not set");
 
     private static async Task<IResult> PutAsync(
         JsonObject? body,
