@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { kernelProbe, RucioBackend, RucioPanel, waitForInjection } from '../lib/rucio-panel.mjs';
+import { NotebookAttach } from '../lib/notebook-attach.mjs';
 import { adler32, Sandbox } from '../lib/sandbox.mjs';
 import { FIXTURE_HEADER, LATER_PYTHON_DATASET } from '../setup/fixture-datasets.mjs';
 
@@ -45,19 +45,11 @@ export default {
       reason: 'JupyterLab\'s own warning for the same traceback-link lookup',
     },
   ],
-  async run({ lab, page, api, shot, scenarioPath, waitUntil, log }) {
-    await new RucioBackend(api).useInstanceAs('sandbox');
+  async run(ctx) {
+    const { lab, shot } = ctx;
     const sandbox = Sandbox.fromEnv();
-
-    await lab.open();
-    await lab.newNotebook({ dir: scenarioPath, kernelName: 'python3' });
-    const panel = new RucioPanel({ page, lab });
-    await panel.open();
-    await panel.search(AVAILABLE_DID);
-    const details = await panel.expand(AVAILABLE_DID);
-    await panel.waitForStatus(details, /^Available: all 5 files$/);
-    await panel.addToNotebook(AVAILABLE_DID, 'data');
-    await waitForInjection(page, waitUntil);
+    const notebook = await NotebookAttach.open(ctx, { kernelName: 'python3' });
+    await notebook.attach(AVAILABLE_DID, 'data', /^Available: all 5 files$/);
     await shot('attached-ready');
 
     const result = await lab.runCell(READ_FIRST_FILE);
@@ -77,26 +69,20 @@ export default {
     await shot('cell-read-first-file');
 
     // A dataset that is not available yet: attached anyway, its variable explains itself when used.
-    await panel.search(LATER_DID);
-    const later = await panel.expand(LATER_DID);
-    await panel.waitForStatus(later, /^Not available$/);
-    await panel.addToNotebook(LATER_DID, 'later');
-    await waitForInjection(page, waitUntil);
+    const later = await notebook.attach(LATER_DID, 'later', /^Not available$/);
     const before = await lab.runCell('open(later[0]).readline()');
     assert.match(before.text, new RegExp(`^DIDNotAvailableError: Rucio DID ${LATER_DID} \\(variable 'later'\\) is not available`),
       `using the variable raises the clear error: ${before.text}`);
     await shot('later-not-available');
 
-    await later.getByRole('button', { name: 'Make Available' }).click();
-    await panel.waitForStatus(later, /^Available: all 2 files$/, { timeoutMs: 90_000 });
-    const becameAvailable = performance.now();
     // No click, no cell: the kernel's variable changes by itself.
-    await waitUntil('the kernel variable `later` to become available', async () => {
-      const probe = await kernelProbe(page, 'print(getattr(later, "did_available", False))');
-      return probe.stdout.trim() === 'True';
-    }, { timeoutMs: 30_000, intervalMs: 250 });
-    log(`later re-injected ${((performance.now() - becameAvailable) / 1000).toFixed(1)} s after the panel showed Available`);
-    await waitForInjection(page, waitUntil);
+    await notebook.makeAvailable(later, {
+      status: /^Available: all 2 files$/,
+      variableName: 'later',
+      what: 'the kernel variable `later` to become available',
+      probe: 'print(getattr(later, "did_available", False))',
+      expected: 'True',
+    });
 
     const after = await lab.runCell("print(len(later), open(later[0]).readline().strip())");
     assert.equal(after.text, `2 ${FIXTURE_HEADER}\n`, 'after Available the variable reads the files');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { kernelProbe, RucioBackend, RucioPanel, waitForInjection } from '../lib/rucio-panel.mjs';
+import { NotebookAttach } from '../lib/notebook-attach.mjs';
 import { Sandbox } from '../lib/sandbox.mjs';
 import { FIXTURE_HEADER, LATER_R_DATASET } from '../setup/fixture-datasets.mjs';
 
@@ -26,19 +26,11 @@ function field(text, key) {
 export default {
   name: 'notebook-r',
   needs: ['lab', 'rucio'],
-  async run({ lab, page, api, shot, scenarioPath, waitUntil, log }) {
-    await new RucioBackend(api).useInstanceAs('sandbox');
+  async run(ctx) {
+    const { lab, shot } = ctx;
     const sandbox = Sandbox.fromEnv();
-
-    await lab.open();
-    await lab.newNotebook({ dir: scenarioPath, kernelName: 'ir' });
-    const panel = new RucioPanel({ page, lab });
-    await panel.open();
-    await panel.search(AVAILABLE_DID);
-    const details = await panel.expand(AVAILABLE_DID);
-    await panel.waitForStatus(details, /^Available: all 3 files$/);
-    await panel.addToNotebook(AVAILABLE_DID, 'data');
-    await waitForInjection(page, waitUntil);
+    const notebook = await NotebookAttach.open(ctx, { kernelName: 'ir' });
+    await notebook.attach(AVAILABLE_DID, 'data', /^Available: all 3 files$/);
     await shot('attached-ready');
 
     const result = await lab.runCell(READ_FIRST_FILE);
@@ -54,25 +46,19 @@ export default {
     assert.ok((replica.rses['CERN-EOS'] ?? []).includes(pfn), `attr(data, "pfn")[1] (${pfn}) is a CERN-EOS PFN of ${name}`);
     await shot('cell-read-first-file');
 
-    await panel.search(LATER_DID);
-    const later = await panel.expand(LATER_DID);
-    await panel.waitForStatus(later, /^Not available$/);
-    await panel.addToNotebook(LATER_DID, 'later');
-    await waitForInjection(page, waitUntil);
+    const later = await notebook.attach(LATER_DID, 'later', /^Not available$/);
     const before = await lab.runCell('readLines(later[1])');
     assert.match(before.domText, new RegExp(`Rucio DID ${LATER_DID} \\(variable 'later'\\) is not available`),
       `using the variable fails with the clear message: ${before.domText}`);
     await shot('later-not-available');
 
-    await later.getByRole('button', { name: 'Make Available' }).click();
-    await panel.waitForStatus(later, /^Available: all 2 files$/, { timeoutMs: 90_000 });
-    const becameAvailable = performance.now();
-    await waitUntil('the R variable `later` to become a vector of paths', async () => {
-      const probe = await kernelProbe(page, 'cat(!bindingIsActive("later", globalenv()) && isTRUE(attr(later, "did_available")))');
-      return probe.stdout.trim() === 'TRUE';
-    }, { timeoutMs: 30_000, intervalMs: 250 });
-    log(`later re-injected ${((performance.now() - becameAvailable) / 1000).toFixed(1)} s after the panel showed Available`);
-    await waitForInjection(page, waitUntil);
+    await notebook.makeAvailable(later, {
+      status: /^Available: all 2 files$/,
+      variableName: 'later',
+      what: 'the R variable `later` to become a vector of paths',
+      probe: 'cat(!bindingIsActive("later", globalenv()) && isTRUE(attr(later, "did_available")))',
+      expected: 'TRUE',
+    });
 
     const after = await lab.runCell('cat(length(later), readLines(later[1])[1], "\\n")');
     assert.equal(after.text.trim(), `2 ${FIXTURE_HEADER}`, 'after Available the variable reads the files');

@@ -1,45 +1,29 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Rucio.Client;
-using Rucio.Sandbox;
 
 namespace Rucio.DataLake.Cli.Tests.Support;
 
-/// <summary>A demo-seeded Sandbox on a loopback port with real storage directories, started in-process.</summary>
+/// <summary>
+/// A demo-seeded in-process Sandbox (the shared <see cref="SandboxServer"/>) with what the CLI tests need on top:
+/// the RSE storage directories and a RucioConfig file pointing at it.
+/// </summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
     public const string WebUi = "https://webui.example.org";
-    private readonly WebApplication _app;
+    private readonly SandboxServer _server;
 
-    private SandboxHost(WebApplication app, string dataDir, Uri url)
-    {
-        _app = app;
-        DataDir = dataDir;
-        Url = url;
-    }
+    private SandboxHost(SandboxServer server) => _server = server;
 
-    public string DataDir { get; }
+    public string DataDir => _server.DataDir;
 
-    public Uri Url { get; }
+    public Uri Url => _server.Url;
 
     public string RseDirectory(string rse) => Path.Combine(DataDir, "rses", rse);
 
-    public static async Task<SandboxHost> StartAsync(params string[] extraArgs)
-    {
-        var dataDir = Directory.CreateTempSubdirectory("datalake-cli-sandbox-").FullName;
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--seed", "demo", .. extraArgs];
-        var app = SandboxApp.Build(args);
-        await app.StartAsync();
-        return new SandboxHost(app, dataDir, new Uri(app.Urls.First().TrimEnd('/') + "/"));
-    }
+    public static async Task<SandboxHost> StartAsync(params string[] extraArgs) =>
+        new(await SandboxServer.StartAsync(["--seed", "demo", .. extraArgs]));
 
-    public RucioClient CreateClient() => new(new RucioClientOptions
-    {
-        BaseUri = Url,
-        Account = "root",
-        Credential = RucioCredential.UserPass("ddmlab", "secret"),
-        Timeout = TimeSpan.FromSeconds(30),
-    });
+    public RucioClient CreateClient() => _server.CreateClient();
 
     /// <summary>A RucioConfig file for the CLI: one replica-mode instance on CERN-EOS with a Web UI URL.</summary>
     public string WriteConfig(string directory)
@@ -64,19 +48,7 @@ public sealed class SandboxHost : IAsyncDisposable
         return path;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        try
-        {
-            Directory.Delete(DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A transfer worker may still be closing a file; the temporary directory is reclaimed by the OS.
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>One Sandbox per test class. Transfers take 2 s, so "not replicated yet" is observable right after an upload.</summary>
@@ -87,27 +59,4 @@ public sealed class SandboxFixture : IAsyncLifetime
     public async Task InitializeAsync() => Sandbox = await SandboxHost.StartAsync("--transfer-delay", "2", "--transfer-fail", "*never-replicates*");
 
     public async Task DisposeAsync() => await Sandbox.DisposeAsync();
-}
-
-public static class Eventually
-{
-    /// <summary>Polls until the condition holds or the deadline passes (no fixed sleeps).</summary>
-    public static async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        T last;
-        do
-        {
-            last = await probe();
-            if (condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:F0} s; last value: {last}");
-    }
 }
