@@ -66,8 +66,15 @@ function moveFocus(from: HTMLElement, step: 1 | -1): void {
   rows[index + step]?.focus();
 }
 
+/** The scope every result is in, or null when they differ: then the rows need not repeat it. */
+function sharedScope(results: readonly SearchResult[]): string | null {
+  const scopes = new Set(results.map(result => result.did.slice(0, result.did.indexOf(':'))));
+  return scopes.size === 1 ? [...scopes][0] : null;
+}
+
 export function ResultList(props: IResultListProps): JSX.Element {
   const { results, statuses, attachments, expanded, onToggle } = props;
+  const scope = useMemo(() => sharedScope(results), [results]);
 
   const rows = useMemo(() => {
     const out: Row[] = [];
@@ -121,6 +128,7 @@ export function ResultList(props: IResultListProps): JSX.Element {
           role="button"
           tabIndex={0}
           aria-expanded={isOpen}
+          aria-label={result.type === 'file' ? `${result.did} ${formatBytes(result.size)}` : result.did}
           title={result.did}
           onClick={() => onToggle(result.did)}
           onKeyDown={e => {
@@ -135,7 +143,9 @@ export function ResultList(props: IResultListProps): JSX.Element {
         >
           <span className="jp-Rucio-caret" aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
           <DidTypeIcon type={result.type} />
-          <DidName name={result.did} />
+          {/* The shared scope is only hidden from sight: copied text keeps the whole DID. */}
+          {scope !== null && <span className="jp-Rucio-srOnly">{`${scope}:`}</span>}
+          <DidName name={scope === null ? result.did : result.did.slice(scope.length + 1)} />
           <span className="jp-Rucio-size">{result.type === 'file' ? formatBytes(result.size) : ''}</span>
         </div>
       );
