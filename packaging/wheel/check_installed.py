@@ -1,12 +1,16 @@
 """Checks an installed rucio_jupyterlab wheel in a virtual environment (run by packaging/test-wheel).
 
-Usage: check_installed.py VENV LAB_DIR
+Usage: check_installed.py VENV LAB_DIR [--rucio-config FILE --browser-scenario MJS --e2e-dir DIR --browser-out DIR]
+                          [--summary-file FILE]
 
 Starts jupyter-server from VENV with the project's JupyterLab app (rucio_lab, importable from LAB_DIR) and
-nothing else enabled by hand: the wheel's own etc/jupyter file must enable the server extension. Prints
-PASS/FAIL per check and "N passed, M failed" last.
+nothing else enabled by hand: the wheel's own etc/jupyter file must enable the server extension. With
+--rucio-config (a RucioConfig object, e.g. the demo Sandbox's rucio-config.json) the server gets it as its
+RucioConfig section and, after the HTTP checks, --browser-scenario runs in headless Chromium through the e2e
+harness in --e2e-dir. Prints PASS/FAIL per check, then "N passed, M failed" (or writes "N M" to --summary-file).
 """
 
+import argparse
 import json
 import os
 import re
@@ -21,8 +25,12 @@ import time
 
 import requests
 
+from browser_check import run_panel_scenario
+
 BACKEND = "Rucio.JupyterLab.Server"
 INSTANCE = "wheel-test"
+# Opening JupyterLab, the panel, a login, a search and an expansion: about 20 s on 2 busy cores.
+BROWSER_TIMEOUT_S = 150
 
 
 class Failed(AssertionError):
@@ -55,8 +63,10 @@ def wait_for(what, probe, timeout_s):
 
 
 class InstalledWheel:
-    def __init__(self, venv, lab_dir, work):
+    def __init__(self, venv, lab_dir, work, rucio_config=None):
         self.venv, self.lab_dir, self.work = venv, lab_dir, work
+        self.rucio_config = rucio_config
+        self.root = os.path.join(work, "root")
         self.python = os.path.join(venv, "bin", "python")
         self.port = free_port()
         self.token = secrets.token_hex(24)
@@ -89,8 +99,12 @@ class InstalledWheel:
         env = self.clean_env()
         for name in ("config", "data", "runtime"):
             os.makedirs(os.path.join(self.work, name), mode=0o700)
-        root = os.path.join(self.work, "root")
+        root = self.root
         os.makedirs(root)
+        if self.rucio_config is not None:
+            # Only the RucioConfig section: enabling the server extension stays the wheel's own file's job.
+            with open(os.path.join(self.work, "config", "jupyter_server_config.json"), "w", encoding="utf-8") as f:
+                json.dump({"RucioConfig": self.rucio_config}, f)
         env.update(
             PYTHONPATH=self.lab_dir,  # rucio_lab only: rucio_jupyterlab must come from the wheel
             JUPYTER_CONFIG_DIR=os.path.join(self.work, "config"),
@@ -98,7 +112,8 @@ class InstalledWheel:
             JUPYTER_RUNTIME_DIR=os.path.join(self.work, "runtime"),
             JUPYTER_TOKEN=self.token,
             HOME=self.work,
-            # One instance from the environment, the way singleuser.extraEnv configures it.
+            # One instance from the environment, the way singleuser.extraEnv configures it (added after the
+            # RucioConfig instances, if any).
             RUCIO_NAME=INSTANCE, RUCIO_DISPLAY_NAME="Wheel test", RUCIO_MODE="replica",
             RUCIO_BASE_URL="http://127.0.0.1:9", RUCIO_DESTINATION_RSE="TEST-RSE", RUCIO_RSE_MOUNT_PATH=root,
         )
@@ -153,6 +168,9 @@ class InstalledWheel:
         entry = requests.get(f"{self.base}/lab/extensions/rucio-jupyterlab/{ours[0]['load']}",
                              headers=self.headers(), timeout=30)
         expect(entry.status_code == 200, f"its remoteEntry answered HTTP {entry.status_code}")
+        # The very file the wheel installed, not a copy from another labextensions folder on the path.
+        with open(os.path.join(os.path.dirname(installed), ours[0]["load"]), "rb") as f:
+            expect(f.read() == entry.content, "the served remoteEntry is not the one the wheel installed")
 
     def datalake_runs(self):
         result = subprocess.run([os.path.join(self.venv, "bin", "datalake"), "--help"], capture_output=True,
@@ -170,42 +188,91 @@ class InstalledWheel:
                 self.server.wait()
 
 
-def main(venv, lab_dir):
+def run_checks(steps):
+    """Runs each HTTP check; returns (passed, failed)."""
+    passed = failed = 0
+    for name, action in steps:
+        started = time.monotonic()
+        try:
+            action()
+        except (Failed, requests.RequestException, OSError, ValueError, subprocess.SubprocessError) as error:
+            print(f"FAIL {name}: {error}", flush=True)
+            failed += 1
+        else:
+            print(f"PASS {name} ({time.monotonic() - started:.1f}s)", flush=True)
+            passed += 1
+    return passed, failed
+
+
+def run_browser(wheel, options):
+    """Drives the panel in Chromium against the running server; returns (passed, failed)."""
+    if wheel.server is None or wheel.server.poll() is not None:
+        print("FAIL browser: the panel scenario: jupyter-server is not running", flush=True)
+        return 0, 1
+    passed, failed, diagnostics = run_panel_scenario(
+        options.e2e_dir, options.browser_scenario, base_url=wheel.base, token=wheel.token, root_dir=wheel.root,
+        out_dir=options.browser_out, work=wheel.work, timeout_s=BROWSER_TIMEOUT_S,
+        emit=lambda line: print(line, flush=True),
+    )
+    if diagnostics:
+        print(diagnostics, file=sys.stderr, flush=True)
+    return passed, failed
+
+
+def main(options):
+    # test-wheel stops this script with SIGTERM when it is interrupted: the finally below must still stop the
+    # server and the browser, which live in sessions of their own.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    rucio_config = None
+    if options.rucio_config:
+        with open(options.rucio_config, encoding="utf-8") as f:
+            rucio_config = json.load(f)
     work = tempfile.mkdtemp(prefix="rucio-wheel-test.")
-    wheel = InstalledWheel(venv, lab_dir, work)
+    wheel = InstalledWheel(options.venv, options.lab_dir, work, rucio_config)
     steps = [
         ("the package imports from the venv (server and kernel extension)", wheel.module_from_venv),
         ("jupyter-server starts from the venv", wheel.start_server),
         ("the wheel's etc/jupyter file enabled the server extension", wheel.extension_loaded),
         ("/rucio-jupyterlab/instances answers through the bridge", wheel.instances_through_bridge),
         ("the backend runs from the packaged self-contained executable", wheel.backend_is_packaged),
-        ("the labextension is in page config federated_extensions and served", wheel.labextension_in_page_config),
+        ("the wheel's labextension is in page config federated_extensions and served",
+         wheel.labextension_in_page_config),
         ("datalake --help runs", wheel.datalake_runs),
     ]
     passed = failed = 0
     try:
-        for name, action in steps:
-            started = time.monotonic()
-            try:
-                action()
-            except (Failed, requests.RequestException, OSError, ValueError, subprocess.SubprocessError) as error:
-                print(f"FAIL {name}: {error}", flush=True)
-                failed += 1
-            else:
-                print(f"PASS {name} ({time.monotonic() - started:.1f}s)", flush=True)
-                passed += 1
+        passed, failed = run_checks(steps)
+        if options.browser_scenario:
+            browser_passed, browser_failed = run_browser(wheel, options)
+            passed, failed = passed + browser_passed, failed + browser_failed
     finally:
         wheel.stop()
         if failed and os.path.exists(wheel.log_path):
             print("--- server log tail ---", file=sys.stderr)
             print("\n".join(wheel.log().splitlines()[-40:]), file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
+    if options.summary_file:
+        with open(options.summary_file, "w", encoding="utf-8") as f:
+            f.write(f"{passed} {failed}\n")
+    else:
+        print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("venv")
+    parser.add_argument("lab_dir")
+    parser.add_argument("--rucio-config", help="a RucioConfig JSON object for the server (the demo Sandbox's)")
+    parser.add_argument("--browser-scenario", help="the panel scenario (.mjs) to run in Chromium")
+    parser.add_argument("--e2e-dir", help="the e2e harness folder (its lib/run-scenario.mjs runs the scenario)")
+    parser.add_argument("--browser-out", help="where the scenario's screenshots go")
+    parser.add_argument("--summary-file", help="write 'PASSED FAILED' here instead of printing the summary line")
+    options = parser.parse_args(argv)
+    if options.browser_scenario and not (options.rucio_config and options.e2e_dir and options.browser_out):
+        parser.error("--browser-scenario needs --rucio-config, --e2e-dir and --browser-out")
+    return options
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(parse_arguments(sys.argv[1:])))
