@@ -50,6 +50,9 @@ internal static class BackendApp
         ListenerSetup.Configure(builder.WebHost, options);
 
         var services = builder.Services;
+        // The bridge kills the backend 5 s after SIGTERM; draining open streams for longer would only end in that
+        // kill. Transfers are safe to cut (temporary names, atomic renames) and queued jobs survive in SQLite.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(3));
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(config);
