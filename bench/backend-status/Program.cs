@@ -32,14 +32,22 @@ await SendAsync(backend, HttpMethod.Put, "/rucio-jupyterlab/instances", new { in
 
 // One unmeasured raw read warms the Sandbox's page cache, so neither side is measured against a cold disk.
 await RawReadAsync(rucio, did, rse);
+var rawCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+var rawServerCpuStart = ProcessorTime(options.RucioPid);
 var rawBefore = await Time(() => RawReadAsync(rucio, did, rse));
+var rawCpu = Process.GetCurrentProcess().TotalProcessorTime - rawCpuStart;
+var rawServerCpu = ProcessorTime(options.RucioPid) - rawServerCpuStart;
 var statusPath = $"/rucio-jupyterlab/did/status?namespace=sandbox&did={Uri.EscapeDataString(did.ToString())}&limit=200";
 // The raw side runs with its code already JIT-compiled (the unmeasured read above); a running backend has served other
 // DIDs before, so its code paths are compiled too. One small DID warms them; "cold" below is about the cache, not the JIT.
 var jitWarmup = options.WarmupDid is { } warmupDid
     ? await Time(async () => await GetJsonAsync(backend, $"/rucio-jupyterlab/did/status?namespace=sandbox&did={Uri.EscapeDataString(warmupDid)}&limit=200"))
     : default;
+var coldCpuStart = ProcessorTime(options.BackendPid);
+var coldServerCpuStart = ProcessorTime(options.RucioPid);
 var cold = await Time(async () => await GetJsonAsync(backend, statusPath));
+var coldCpu = ProcessorTime(options.BackendPid) - coldCpuStart;
+var coldServerCpu = ProcessorTime(options.RucioPid) - coldServerCpuStart;
 var rawAfter = await Time(() => RawReadAsync(rucio, did, rse));
 var raw = TimeSpan.FromTicks(Math.Min(rawBefore.Elapsed.Ticks, rawAfter.Elapsed.Ticks));
 
@@ -51,7 +59,9 @@ for (var i = 0; i < options.WarmRounds; i++)
 
 var before = await RucioCallsAsync(backend);
 var secondsBefore = await RucioSecondsAsync(backend);
+var refreshCpuStart = ProcessorTime(options.BackendPid);
 var refresh = await Time(async () => await GetJsonAsync(backend, statusPath + "&refresh=1"));
+var refreshCpu = ProcessorTime(options.BackendPid) - refreshCpuStart;
 var after = await RucioCallsAsync(backend);
 var secondsAfter = await RucioSecondsAsync(backend);
 var calls = after.Where(c => c.Value != before.GetValueOrDefault(c.Key)).ToDictionary(c => c.Key, c => c.Value - before.GetValueOrDefault(c.Key));
@@ -71,6 +81,8 @@ if (options.WarmupDid is not null)
 
 Console.WriteLine($"backend cold did/status  {cold.Elapsed.TotalSeconds,8:F2} s   ratio {ratio:F2} (goal <= 1.3)");
 Console.WriteLine($"backend refresh=1        {refresh.Elapsed.TotalSeconds,8:F2} s   ratio {refresh.Elapsed / raw:F2}");
+// CPU time is steadier than wall time on a shared machine; the Rucio server's share shows when it, not the backend, made a run slower.
+Console.WriteLine($"CPU time                 raw read {rawCpu.TotalSeconds:F2} s, backend cold {Seconds(coldCpu)}, refresh {Seconds(refreshCpu)}; Rucio server during raw read {Seconds(rawServerCpu)}, during cold {Seconds(coldServerCpu)}");
 Console.WriteLine($"backend warm did/status  median {Ms(warm[warm.Count / 2])} ms, p95 {Ms(warm[(int)(warm.Count * 0.95)])} ms, max {Ms(warm[^1])} ms over {warm.Count} (goal < 50 ms)");
 Console.WriteLine($"backend full 'did' list  {fullList.Elapsed.TotalSeconds,8:F2} s   ({fullList.Result / 1048576.0:F1} MiB of JSON)");
 Console.WriteLine($"Rucio calls per refresh  {calls.Values.Sum()}: {string.Join(", ", calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} x{c.Value} ({secondsAfter.GetValueOrDefault(c.Key) - secondsBefore.GetValueOrDefault(c.Key):F2} s)"))}");
@@ -197,10 +209,28 @@ static long? PeakRss(int pid)
         : null;
 }
 
+// utime + stime of /proc/{pid}/stat, in clock ticks (USER_HZ, 100 on Linux); null where /proc is missing.
+static TimeSpan? ProcessorTime(int pid)
+{
+    var stat = $"/proc/{pid}/stat";
+    if (!File.Exists(stat))
+    {
+        return null;
+    }
+
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+    var text = File.ReadAllText(stat);
+    var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+    var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    return TimeSpan.FromSeconds(ticks / 100.0);
+}
+
+static string Seconds(TimeSpan? time) => time is { } t ? $"{t.TotalSeconds:F2} s" : "unknown";
+
 static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture);
 
 internal sealed record Options(
-    Uri RucioUrl, Uri BackendUrl, int BackendPid, string Did, string DestinationRse, int WarmRounds, bool MakeAvailable, TimeSpan AvailableTimeout, string? WarmupDid)
+    Uri RucioUrl, Uri BackendUrl, int BackendPid, int RucioPid, string Did, string DestinationRse, int WarmRounds, bool MakeAvailable, TimeSpan AvailableTimeout, string? WarmupDid)
 {
     public static Options Parse(string[] args)
     {
@@ -216,6 +246,7 @@ internal sealed record Options(
             new Uri(Get("--rucio")),
             new Uri(Get("--backend")),
             int.Parse(Get("--backend-pid"), CultureInfo.InvariantCulture),
+            int.Parse(Get("--rucio-pid", "0"), CultureInfo.InvariantCulture),
             Get("--did"),
             Get("--rse", "CERN-EOS"),
             int.Parse(Get("--warm-rounds", "30"), CultureInfo.InvariantCulture),

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Rucio.JupyterLab.Server.Features.Replica;
 
 /// <summary>
@@ -9,6 +11,9 @@ namespace Rucio.JupyterLab.Server.Features.Replica;
 /// </summary>
 internal sealed class PfnPathMapper
 {
+    private static readonly SearchValues<char> SchemeCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
     private readonly string _mount;
     private readonly string _mountWithSeparator;
     private readonly int _pathBeginsAt;
@@ -29,22 +34,12 @@ internal sealed class PfnPathMapper
     /// <summary>The local path, or null with the reason when the PFN cannot be mapped safely.</summary>
     public string? Map(string pfn, out string? refusal)
     {
-        refusal = null;
-        if (UrlPath(pfn) is not { } urlPath)
+        if (!TryRest(pfn, out var rest, out refusal))
         {
-            refusal = "The replica's PFN is not a URL, so it cannot be mapped onto the mount path.";
             return null;
         }
 
-        var path = urlPath.Trim('/');
-        var rest = _pathBeginsAt <= 0 ? path : SplitKeepLast(path, _pathBeginsAt);
-        if (rest.Contains('\0', StringComparison.Ordinal))
-        {
-            refusal = "The replica's PFN contains a NUL character.";
-            return null;
-        }
-
-        var combined = Path.GetFullPath(Path.Join(_mount, rest));
+        var combined = Path.GetFullPath(Path.Join(_mount.AsSpan(), rest));
         if (combined != _mount && !combined.StartsWith(_mountWithSeparator, StringComparison.Ordinal))
         {
             refusal = $"The replica's path would lead outside the mount path {_mount}; it is not offered for safety.";
@@ -55,41 +50,106 @@ internal sealed class PfnPathMapper
     }
 
     /// <summary>
+    /// Whether <see cref="Map"/> gives a path (else the reason), without building it: a status checks every file
+    /// but shows the paths of one page only. The usual relative part (no empty, "." or ".." segment) is joined to
+    /// the mount unchanged, so it is inside by construction; anything else is decided by <see cref="Map"/> itself.
+    /// </summary>
+    public bool CanMap(string pfn, out string? refusal)
+    {
+        if (!TryRest(pfn, out var rest, out refusal))
+        {
+            return false;
+        }
+
+        return IsPlainRelative(rest) || Map(pfn, out refusal) is not null;
+    }
+
+    /// <summary>The part of the PFN's path that is joined to the mount, or false with the reason.</summary>
+    private bool TryRest(string pfn, out ReadOnlySpan<char> rest, out string? refusal)
+    {
+        rest = default;
+        refusal = null;
+        if (!TryUrlPath(pfn, out var urlPath))
+        {
+            refusal = "The replica's PFN is not a URL, so it cannot be mapped onto the mount path.";
+            return false;
+        }
+
+        var path = urlPath.Trim('/');
+        rest = _pathBeginsAt <= 0 ? path : SplitKeepLast(path, _pathBeginsAt);
+        if (rest.Contains('\0'))
+        {
+            refusal = "The replica's PFN contains a NUL character.";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>True when every '/'-separated segment is a plain name (not empty, ".", or "..").</summary>
+    private static bool IsPlainRelative(ReadOnlySpan<char> rest)
+    {
+        if (rest.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var range in rest.Split('/'))
+        {
+            var segment = rest[range];
+            if (segment.IsEmpty || segment is "." or "..")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// The path part of a URL as Python's <c>urlparse</c> gives it: raw (no unescaping, no dot-segment folding, which
     /// <see cref="Uri"/> would do and so hide a ".." from the check below), without query or fragment.
     /// </summary>
-    private static string? UrlPath(string url)
+    private static bool TryUrlPath(ReadOnlySpan<char> url, out ReadOnlySpan<char> path)
     {
+        path = default;
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0 || !url[..schemeEnd].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+        if (schemeEnd <= 0 || url[..schemeEnd].ContainsAnyExcept(SchemeCharacters))
         {
-            return null;
+            return false;
         }
 
         var authorityStart = schemeEnd + 3;
-        var pathStart = url.IndexOfAny(['/', '?', '#'], authorityStart);
-        if (pathStart < 0 || url[pathStart] != '/')
+        var pathStart = url[authorityStart..].IndexOfAny('/', '?', '#');
+        if (pathStart < 0 || url[authorityStart + pathStart] != '/')
         {
-            return "";
+            path = [];
+            return true;
         }
 
-        var pathEnd = url.IndexOfAny(['?', '#'], pathStart);
-        return pathEnd < 0 ? url[pathStart..] : url[pathStart..pathEnd];
+        path = url[(authorityStart + pathStart)..];
+        var pathEnd = path.IndexOfAny('?', '#');
+        if (pathEnd >= 0)
+        {
+            path = path[..pathEnd];
+        }
+
+        return true;
     }
 
     /// <summary>Python's <c>text.split('/', count)[-1]</c>.</summary>
-    private static string SplitKeepLast(string text, int count)
+    private static ReadOnlySpan<char> SplitKeepLast(ReadOnlySpan<char> text, int count)
     {
         var start = 0;
         for (var i = 0; i < count; i++)
         {
-            var slash = text.IndexOf('/', start);
+            var slash = text[start..].IndexOf('/');
             if (slash < 0)
             {
                 break;
             }
 
-            start = slash + 1;
+            start += slash + 1;
         }
 
         return text[start..];

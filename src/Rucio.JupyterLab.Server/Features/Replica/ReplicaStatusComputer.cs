@@ -36,8 +36,9 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
             var typeTask = previous is not null && previous.Did == did
                 ? Task.FromResult(previous.Type)
                 : CancelOthersOnFailure(failFast, metrics.MeasureAsync("GET /dids/{scope}/{name}", async () => TypeName((await client.Dids.GetAsync(did, cancellationToken: token)).Type)));
+            var mapper = new PfnPathMapper(mount, instance.PathBeginsAt);
             var filesTask = CancelOthersOnFailure(failFast, ListFilesAsync(metrics, client, did, token));
-            var replicasTask = CancelOthersOnFailure(failFast, ListReplicasAsync(metrics, client, did, rse, instance.SiteName, token));
+            var replicasTask = CancelOthersOnFailure(failFast, ListReplicasAsync(metrics, client, did, rse, instance.SiteName, mapper, filesTask, token));
             var rulesTask = CancelOthersOnFailure(failFast, ruleCollector.CollectAsync(session, client, did, account, rse, token));
             try
             {
@@ -49,7 +50,7 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
                 throw FirstFailure(typeTask, filesTask, replicasTask, rulesTask);
             }
 
-            return Combine(did, await typeTask, await filesTask, await replicasTask, await rulesTask, new PfnPathMapper(mount, instance.PathBeginsAt));
+            return Combine(did, await typeTask, await filesTask, await replicasTask, await rulesTask, mapper);
         }
         catch (RucioException ex)
         {
@@ -65,7 +66,7 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
     };
 
     private DidStatusSnapshot Combine(
-        Did did, string type, List<ListedFile> files, Dictionary<(string, string), string> pfns, CoveringRules rules, PfnPathMapper mapper)
+        Did did, string type, ListedFiles files, Dictionary<(string, string), ReplicaOnDestination> replicas, CoveringRules rules, PfnPathMapper mapper)
     {
         // Rules that are not done but have no lock for a file (just attached, judge not run yet) still mean "coming".
         var pendingRule = rules.Rules.FirstOrDefault(r => r.State is RuleState.Replicating or RuleState.Inject or RuleState.WaitingApproval or RuleState.Ok);
@@ -77,12 +78,10 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
         {
             var (scope, name, size) = files[i];
             var key = (scope, name);
-            if (pfns.TryGetValue(key, out var pfn))
+            if (replicas.TryGetValue(key, out var replica))
             {
-                // Only checked here; the table maps the path again when a page is read instead of holding every path.
-                rows[i] = mapper.Map(pfn, out var refusal) is null
-                    ? new StatusFileTable.Row(scope, name, size, FileStatus.NotAvailable, pfn, refusal)
-                    : new StatusFileTable.Row(scope, name, size, FileStatus.Ok, pfn, null);
+                // Mappable or not was decided while listing; the table maps the path when a page is read.
+                rows[i] = new StatusFileTable.Row(scope, name, size, replica.Refusal is null ? FileStatus.Ok : FileStatus.NotAvailable, replica.Pfn, replica.Refusal);
             }
             else if (rules.Locks.TryGetValue(key, out var held))
             {
@@ -127,45 +126,49 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
         _ => "UNKNOWN",
     };
 
-    private static async Task<List<ListedFile>> ListFilesAsync(RucioCallMetrics metrics, RucioClient client, Did did, CancellationToken cancellationToken)
+    private static async Task<ListedFiles> ListFilesAsync(RucioCallMetrics metrics, RucioClient client, Did did, CancellationToken cancellationToken)
     {
-        var files = new List<ListedFile>();
-        string? scope = null;
-        await foreach (var file in metrics.MeasureStream("GET /dids/{scope}/{name}/files", client.Dids.ListFilesAsync(did, cancellationToken: cancellationToken), cancellationToken))
+        var files = new ListedFiles();
+        // The lean listing: scope, name and size only (the scope string is shared by consecutive files).
+        await foreach (var file in metrics.MeasureStream("GET /dids/{scope}/{name}/files", client.Dids.ListFileEntriesAsync(did, cancellationToken), cancellationToken))
         {
-            // Share one scope string across the (usually identical) scopes of a big dataset.
-            scope = file.Scope == scope ? scope : file.Scope;
-            files.Add(new ListedFile(scope, file.Name, file.Bytes ?? -1));
+            files.Add(new ListedFile(file.Scope, file.Name, file.Bytes ?? -1));
         }
 
         return files;
     }
 
-    private static async Task<Dictionary<(string, string), string>> ListReplicasAsync(
-        RucioCallMetrics metrics, RucioClient client, Did did, string rse, string? site, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(string, string), ReplicaOnDestination>> ListReplicasAsync(
+        RucioCallMetrics metrics, RucioClient client, Did did, string rse, string? site, PfnPathMapper mapper, Task<ListedFiles> files,
+        CancellationToken cancellationToken)
     {
         var request = new ReplicaListRequest
         {
             Dids = [did],
             RseExpression = rse,
             ClientLocation = site is null ? null : new ClientLocation { Site = site },
-            // Only the destination's first PFN is used; building every PFN's details would be garbage per file.
-            SkipPfnDetails = true,
         };
-        var pfns = new Dictionary<(string, string), string>();
-        string? scope = null;
-        await foreach (var replica in metrics.MeasureStream("POST /replicas/list", client.Replicas.ListAsync(request, cancellationToken), cancellationToken))
+        var replicas = new Dictionary<(string, string), ReplicaOnDestination>();
+        var compressor = new PfnCompressor();
+        // The lean listing: per file only its state and first PFN on the destination (the server's preferred one).
+        await foreach (var replica in metrics.MeasureStream("POST /replicas/list", client.Replicas.ListOnRseAsync(request, rse, cancellationToken), cancellationToken))
         {
-            if (replica.States.TryGetValue(rse, out var state) && state == ReplicaState.Available
-                && replica.Rses.TryGetValue(rse, out var onRse) && onRse.Count > 0)
+            if (replicas.Count == 0 && files.IsCompletedSuccessfully)
             {
-                // Keys live until the snapshot is built: one shared scope string instead of one per replica.
-                scope = replica.Scope == scope ? scope : replica.Scope;
-                pfns[(scope, replica.Name)] = onRse[0];
+                // The file listing is shorter and usually done first: sized once for it, the map is not regrown (and
+                // copied) a dozen times on the large object heap, each time a full blocking collection.
+                replicas.EnsureCapacity((await files).Count);
+            }
+
+            if (replica is { State: ReplicaState.Available, Pfn: { } pfn })
+            {
+                // Checked now, while the whole PFN is at hand; kept in pieces (shared head, no repeated name).
+                mapper.CanMap(pfn, out var refusal);
+                replicas[(replica.Scope, replica.Name)] = new ReplicaOnDestination(compressor.Compress(pfn, replica.Name), refusal);
             }
         }
 
-        return pfns;
+        return replicas;
     }
 
     private static async Task<T> CancelOthersOnFailure<T>(CancellationTokenSource failFast, Task<T> task)
@@ -188,4 +191,34 @@ internal sealed class ReplicaStatusComputer(RuleCollector ruleCollector, RucioId
 
 /// <summary>One row of the file listing, kept as a struct: 100k of them are held until the snapshot is built.</summary>
 internal readonly record struct ListedFile(string Scope, string Name, long Size);
+
+/// <summary>
+/// The file listing in fixed chunks below the large-object threshold: a growing list would re-allocate (and copy)
+/// its array on the large object heap a dozen times for 100k files, and each such allocation can cost a full
+/// blocking collection while the listings stream.
+/// </summary>
+internal sealed class ListedFiles
+{
+    private const int ChunkLength = 2048;
+
+    private readonly List<ListedFile[]> _chunks = [];
+
+    public int Count { get; private set; }
+
+    public ListedFile this[int index] => _chunks[index / ChunkLength][index % ChunkLength];
+
+    public void Add(ListedFile file)
+    {
+        if (Count % ChunkLength == 0)
+        {
+            _chunks.Add(new ListedFile[ChunkLength]);
+        }
+
+        _chunks[^1][Count % ChunkLength] = file;
+        Count++;
+    }
+}
+
+/// <summary>An available replica on the destination: its PFN in pieces, and why it cannot be offered locally (if so).</summary>
+internal readonly record struct ReplicaOnDestination(CompactPfn Pfn, string? Refusal);
 

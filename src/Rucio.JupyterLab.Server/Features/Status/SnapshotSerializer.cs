@@ -8,20 +8,26 @@ namespace Rucio.JupyterLab.Server.Features.Status;
 /// A compact binary form of <see cref="DidStatusSnapshot"/> for the SQLite cache: 100k files stay a few MB (JSON
 /// would be several times larger and slower to read back). A version byte guards against layouts of other builds.
 /// Paths derived from PFNs (<see cref="StatusFileTable.PathMapper"/>) are not written: the mapper's settings are, and
-/// the snapshot read back derives them the same way. Names and PFNs of consecutive files share long prefixes, so each
-/// is written as the length it shares with the previous one plus the rest: the input to the compressor shrinks
+/// the snapshot read back derives them the same way. Names of consecutive files share long prefixes, so each
+/// is written as the length it shares with the previous one plus the rest, and PFNs are written in their
+/// <see cref="CompactPfn"/> pieces (the shared head once, never the name again): the input to the compressor shrinks
 /// several times, which is what makes writing a 100k-file snapshot cheap. Files are read back into a
-/// <see cref="StatusFileTable"/>.
+/// <see cref="StatusFileTable"/> that shares heads the same way.
 /// </summary>
 internal static class SnapshotSerializer
 {
-    private const byte Version = 3;
+    private const byte Version = 4;
     private const byte SameScope = 0x80;
     private const byte ExplicitPath = 0x40;
     private const byte HasPfn = 0x20;
     private const byte HasError = 0x10;
     private const byte SameError = 0x08;
     private const byte StatusMask = 0x07;
+
+    // Second flags byte, present with HasPfn: how the PFN's pieces (CompactPfn) are written.
+    private const byte SameHead = 0x01;
+    private const byte HasTail = 0x02;
+    private const byte EndsWithName = 0x04;
 
     /// <summary>BinaryWriter/Reader work field by field; without a buffer each field is one call into Brotli, which dominates the cost.</summary>
     private const int IoBufferBytes = 64 * 1024;
@@ -62,11 +68,12 @@ internal static class SnapshotSerializer
 
             writer.Write(snapshot.Files.Count);
             var previous = new StatusFileTable.Row("", "", -1, FileStatus.NotAvailable, null, null);
+            string? lastHead = null;
             if (table is not null)
             {
                 foreach (ref readonly var row in table.Rows)
                 {
-                    WriteFile(writer, row, previous);
+                    WriteFile(writer, row, previous, ref lastHead);
                     previous = row;
                 }
             }
@@ -75,7 +82,7 @@ internal static class SnapshotSerializer
                 foreach (var file in snapshot.Files)
                 {
                     var row = new StatusFileTable.Row(file.Scope, file.Name, file.Size ?? -1, file.Status, file.Pfn, file.Error, file.Path);
-                    WriteFile(writer, row, previous);
+                    WriteFile(writer, row, previous, ref lastHead);
                     previous = row;
                 }
             }
@@ -117,9 +124,10 @@ internal static class SnapshotSerializer
             var mapper = reader.ReadBoolean() ? new PfnPathMapper(reader.ReadString(), reader.ReadInt32()) : null;
             var rows = new StatusFileTable.Row[reader.ReadInt32()];
             var previous = new StatusFileTable.Row("", "", -1, FileStatus.NotAvailable, null, null);
+            string? lastHead = null;
             for (var i = 0; i < rows.Length; i++)
             {
-                previous = rows[i] = ReadFile(reader, previous);
+                previous = rows[i] = ReadFile(reader, previous, ref lastHead);
             }
 
             var files = new StatusFileTable(rows, mapper);
@@ -131,13 +139,13 @@ internal static class SnapshotSerializer
         }
     }
 
-    private static void WriteFile(BinaryWriter writer, in StatusFileTable.Row row, in StatusFileTable.Row previous)
+    private static void WriteFile(BinaryWriter writer, in StatusFileTable.Row row, in StatusFileTable.Row previous, ref string? lastHead)
     {
         var sameScope = row.Scope == previous.Scope;
         // Many files share one error (a rule's reason): written once, then referred to as "same as before".
         var sameError = row.Error is not null && row.Error == previous.Error;
         writer.Write((byte)((byte)row.Status | (sameScope ? SameScope : 0) | (row.Path is null ? 0 : ExplicitPath)
-            | (row.Pfn is null ? 0 : HasPfn) | (row.Error is null ? 0 : HasError) | (sameError ? SameError : 0)));
+            | (row.HasPfn ? HasPfn : 0) | (row.Error is null ? 0 : HasError) | (sameError ? SameError : 0)));
         if (!sameScope)
         {
             writer.Write(row.Scope);
@@ -150,9 +158,22 @@ internal static class SnapshotSerializer
             writer.Write(row.Path);
         }
 
-        if (row.Pfn is not null)
+        if (row.HasPfn)
         {
-            WriteDelta(writer, row.Pfn, previous.Pfn ?? "");
+            // The PFN in its pieces: the head shared by most rows is written once, the name is not repeated.
+            var pfn = row.CompactPfn;
+            var sameHead = pfn.Head == lastHead;
+            writer.Write((byte)((sameHead ? SameHead : 0) | (pfn.Tail is null ? 0 : HasTail) | (pfn.EndsWithName ? EndsWithName : 0)));
+            if (!sameHead)
+            {
+                WriteDelta(writer, pfn.Head!, lastHead ?? "");
+                lastHead = pfn.Head;
+            }
+
+            if (pfn.Tail is not null)
+            {
+                writer.Write(pfn.Tail);
+            }
         }
 
         if (row.Error is not null && !sameError)
@@ -161,14 +182,26 @@ internal static class SnapshotSerializer
         }
     }
 
-    private static StatusFileTable.Row ReadFile(BinaryReader reader, in StatusFileTable.Row previous)
+    private static StatusFileTable.Row ReadFile(BinaryReader reader, in StatusFileTable.Row previous, ref string? lastHead)
     {
         var flags = reader.ReadByte();
         var scope = (flags & SameScope) != 0 ? previous.Scope : reader.ReadString();
         var name = ReadDelta(reader, previous.Name);
         var size = reader.ReadInt64();
         var path = (flags & ExplicitPath) != 0 ? reader.ReadString() : null;
-        var pfn = (flags & HasPfn) != 0 ? ReadDelta(reader, previous.Pfn ?? "") : null;
+        var pfn = CompactPfn.None;
+        if ((flags & HasPfn) != 0)
+        {
+            var pieces = reader.ReadByte();
+            // The same head instance as the row that wrote it: the sharing survives the round trip.
+            lastHead = (pieces & SameHead) != 0
+                ? lastHead ?? throw new InvalidDataException("A PFN refers to a missing previous head.")
+                : ReadDelta(reader, lastHead ?? "");
+            var head = lastHead;
+            var tail = (pieces & HasTail) != 0 ? reader.ReadString() : null;
+            pfn = new CompactPfn(head, tail, (pieces & EndsWithName) != 0);
+        }
+
         var error = (flags & HasError) == 0 ? null : (flags & SameError) != 0 ? previous.Error : reader.ReadString();
         var status = (FileStatus)(flags & StatusMask);
         if (!Enum.IsDefined(status) || (error is null && (flags & SameError) != 0))

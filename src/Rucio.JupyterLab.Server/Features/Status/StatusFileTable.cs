@@ -33,13 +33,12 @@ internal sealed class StatusFileTable : IReadOnlyList<StatusFile>
         get
         {
             ref readonly var row = ref _rows[index];
-            return new StatusFile(row.Scope, row.Name, row.Size < 0 ? null : row.Size, row.Status, PathOf(row), row.Pfn, row.Error);
+            var pfn = row.Pfn;
+            // The local path: the explicit one, or the one the PFN maps to when the file is OK.
+            var path = row.Path ?? (row.Status == FileStatus.Ok && pfn is not null && PathMapper is not null ? PathMapper.Map(pfn, out _) : null);
+            return new StatusFile(row.Scope, row.Name, row.Size < 0 ? null : row.Size, row.Status, path, pfn, row.Error);
         }
     }
-
-    /// <summary>The local path of a row: its explicit one, or the one its PFN maps to when the file is OK.</summary>
-    public string? PathOf(in Row row) =>
-        row.Path ?? (row.Status == FileStatus.Ok && row.Pfn is not null && PathMapper is not null ? PathMapper.Map(row.Pfn, out _) : null);
 
     public IEnumerator<StatusFile> GetEnumerator()
     {
@@ -53,7 +52,52 @@ internal sealed class StatusFileTable : IReadOnlyList<StatusFile>
 
     /// <summary>
     /// One file. <see cref="Size"/> is -1 when unknown (a nullable long would cost 8 more bytes per row); strings shared
-    /// by many rows (scope, a rule's reason) are the same instance in each.
+    /// by many rows (scope, a rule's reason, the head of the PFNs) are the same instance in each. The PFN is kept as a
+    /// <see cref="CompactPfn"/> and only becomes text when a page is written.
     /// </summary>
-    internal readonly record struct Row(string Scope, string Name, long Size, FileStatus Status, string? Pfn, string? Error, string? Path = null);
+    internal readonly struct Row
+    {
+        private readonly string? _pfnHead;
+        private readonly string? _pfnTail;
+        private readonly bool _pfnEndsWithName;
+
+        public Row(string scope, string name, long size, FileStatus status, string? pfn, string? error, string? path = null)
+            : this(scope, name, size, status, CompactPfn.Whole(pfn), error, path)
+        {
+        }
+
+        public Row(string scope, string name, long size, FileStatus status, CompactPfn pfn, string? error, string? path = null)
+        {
+            Scope = scope;
+            Name = name;
+            Size = size;
+            Status = status;
+            Error = error;
+            Path = path;
+            // Flattened rather than a CompactPfn field: the struct's padding would cost 8 bytes per row.
+            _pfnHead = pfn.Head;
+            _pfnTail = pfn.Tail;
+            _pfnEndsWithName = pfn.EndsWithName;
+        }
+
+        public string Scope { get; }
+
+        public string Name { get; }
+
+        public long Size { get; }
+
+        public FileStatus Status { get; }
+
+        public string? Error { get; }
+
+        /// <summary>An explicit local path (download mode); replica-mode paths are derived from the PFN instead.</summary>
+        public string? Path { get; }
+
+        public CompactPfn CompactPfn => new(_pfnHead, _pfnTail, _pfnEndsWithName);
+
+        public bool HasPfn => _pfnHead is not null;
+
+        /// <summary>The PFN as text (built on each call when it is held in pieces).</summary>
+        public string? Pfn => CompactPfn.Expand(Name);
+    }
 }
