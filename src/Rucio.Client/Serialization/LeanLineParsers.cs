@@ -147,20 +147,8 @@ internal sealed class RseReplicaParser(string rse) : LeanLineParser
         }
 
         string? first = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextValueOfThisRse(ref reader))
         {
-            if (!reader.ValueTextEquals(_rseUtf8))
-            {
-                reader.Skip();
-                continue;
-            }
-
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                continue;
-            }
-
             if (reader.TokenType != JsonTokenType.StartArray)
             {
                 throw new JsonException($"The PFNs of {rse} are not a list.");
@@ -189,6 +177,23 @@ internal sealed class RseReplicaParser(string rse) : LeanLineParser
         }
 
         ReplicaState? state = null;
+        while (NextValueOfThisRse(ref reader))
+        {
+            // Nearly every line says AVAILABLE: recognised without building the string.
+            state = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("AVAILABLE"u8)
+                ? ReplicaState.Available
+                : ReplicaStateConverter.Instance.Read(ref reader, typeof(ReplicaState), RucioJsonContext.Default.Options);
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Inside a map keyed by RSE: moves to the next non-null value of this RSE, skipping other RSEs; false at the
+    /// map's end.
+    /// </summary>
+    private bool NextValueOfThisRse(ref Utf8JsonReader reader)
+    {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (!reader.ValueTextEquals(_rseUtf8))
@@ -198,18 +203,13 @@ internal sealed class RseReplicaParser(string rse) : LeanLineParser
             }
 
             reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            if (reader.TokenType != JsonTokenType.Null)
             {
-                continue;
+                return true;
             }
-
-            // Nearly every line says AVAILABLE: recognised without building the string.
-            state = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("AVAILABLE"u8)
-                ? ReplicaState.Available
-                : ReplicaStateConverter.Instance.Read(ref reader, typeof(ReplicaState), RucioJsonContext.Default.Options);
         }
 
-        return state;
+        return false;
     }
 
     /// <summary>Moves from a property name to its value: true at an object's start, false at null.</summary>
