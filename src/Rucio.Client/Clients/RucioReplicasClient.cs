@@ -5,9 +5,6 @@ namespace Rucio.Client;
 /// <summary>File replicas.</summary>
 public sealed class RucioReplicasClient
 {
-    private static readonly LineParser<ReplicaListLine> LineWithoutPfnDetails = RucioPipeline.JsonLines(RucioJsonContext.Default.ReplicaListLine);
-    private static readonly LineParser<Replica> WithoutPfnDetails = line => LineWithoutPfnDetails(line).ToReplica();
-
     private readonly RucioPipeline _pipeline;
 
     internal RucioReplicasClient(RucioPipeline pipeline) => _pipeline = pipeline;
@@ -16,12 +13,8 @@ public sealed class RucioReplicasClient
     /// POST /replicas/list: the files of the given DIDs (collections are expanded) with their replicas. Prefer an
     /// <see cref="ReplicaListRequest.RseExpression"/> for large datasets: it is far cheaper on the server.
     /// </summary>
-    public IAsyncEnumerable<Replica> ListAsync(ReplicaListRequest request, CancellationToken cancellationToken = default)
-    {
-        var message = CreateListRequest(request);
-        var parser = request.SkipPfnDetails ? WithoutPfnDetails : RucioPipeline.JsonLines(RucioJsonContext.Default.Replica);
-        return _pipeline.StreamAsync(message, parser, cancellationToken);
-    }
+    public IAsyncEnumerable<Replica> ListAsync(ReplicaListRequest request, CancellationToken cancellationToken = default) =>
+        _pipeline.StreamAsync(CreateListRequest(request), RucioPipeline.JsonLines(RucioJsonContext.Default.Replica), cancellationToken);
 
     /// <summary>
     /// POST /replicas/list (the same request as <see cref="ListAsync"/>) read for one RSE only: per file its state

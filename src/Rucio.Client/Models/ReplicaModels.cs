@@ -134,13 +134,6 @@ public sealed record ReplicaListRequest
 
     /// <summary>Maximum number of PFNs per file (query parameter <c>limit</c>).</summary>
     public int? Limit { get; init; }
-
-    /// <summary>
-    /// Leave <see cref="Replica.Pfns"/> empty: the per-PFN details (RSE id, type, domain, priority…) are skipped while
-    /// reading instead of being built for every file, which for listings of 100k files saves much of the parsing and
-    /// garbage. Client-side only (the request sent is the same); <see cref="Replica.Rses"/> still lists every PFN.
-    /// </summary>
-    public bool SkipPfnDetails { get; init; }
 }
 
 /// <summary>A file to register (POST /replicas) or to create while attaching (POST /dids/{s}/{n}/dids with an RSE).</summary>

@@ -25,7 +25,6 @@ namespace Rucio.Client;
 [JsonSerializable(typeof(DidContent))]
 [JsonSerializable(typeof(DidParent))]
 [JsonSerializable(typeof(Replica))]
-[JsonSerializable(typeof(ReplicaListLine))]
 [JsonSerializable(typeof(DatasetReplica))]
 [JsonSerializable(typeof(ReplicationRule))]
 [JsonSerializable(typeof(ReplicaLock))]

@@ -54,26 +54,6 @@ public sealed class ReplicasTranscriptTests
     }
 
     [Fact]
-    public async Task Replicas_List_WithoutPfnDetails_KeepsRsesAndStates_AndSendsTheSameRequest()
-    {
-        var transport = TestClients.Transport(_ => Transcript.Load("17d_list_replicas_rse_expression").ToResponse());
-        using var client = new RucioClient(TestClients.Options(), transport);
-        var request = new ReplicaListRequest { Dids = [new Did("user.root", "dataset2")], RseExpression = "LOCAL-RSE1", AllStates = true };
-
-        var light = await client.Replicas.ListAsync(request with { SkipPfnDetails = true }).ToListAsync();
-        var full = await client.Replicas.ListAsync(request).ToListAsync();
-
-        Assert.Equal(transport.DataRequests[0].Body, transport.DataRequests[1].Body);
-        var lean = Assert.Single(light);
-        var rich = Assert.Single(full);
-        Assert.Empty(lean.Pfns);
-        Assert.NotEmpty(rich.Pfns);
-        Assert.Equal(rich.Rses["LOCAL-RSE1"], lean.Rses["LOCAL-RSE1"]);
-        Assert.Equal(rich.States["LOCAL-RSE1"], lean.States["LOCAL-RSE1"]);
-        Assert.Equal(rich.Adler32, lean.Adler32);
-    }
-
-    [Fact]
     public async Task Replicas_ForDidAndDatasets()
     {
         List<Replica>? replicas = null;
