@@ -88,7 +88,7 @@ internal static class BackendApp
         services.AddSingleton(new VomsProxyProvider(Path.Combine(state.Directory, "proxies"), time));
         services.AddSingleton<DownloadService>();
         services.AddSingleton<DownloadStatusComputer>();
-        services.AddHostedService<DownloadWorker>();
+        services.AddSingleton<IHostedService>(provider => QueueWorker(provider, "download", provider.GetRequiredService<DownloadService>().RunAsync));
 
         // Uploads; both queues appear in the Transfers tab through ITransferSource.
         services.AddSingleton(new UploadSettings());
@@ -97,7 +97,7 @@ internal static class BackendApp
         services.AddSingleton<UploadJobStore>();
         services.AddSingleton<UploadRunner>();
         services.AddSingleton<UploadService>();
-        services.AddHostedService<UploadWorker>();
+        services.AddSingleton<IHostedService>(provider => QueueWorker(provider, "upload", provider.GetRequiredService<UploadService>().RunAsync));
         services.AddSingleton<ITransferSource, DownloadTransferSource>();
         services.AddSingleton<ITransferSource>(provider => provider.GetRequiredService<UploadService>());
         if (options.SocketPath is not null)
@@ -158,6 +158,10 @@ internal static class BackendApp
 
         return RucioConfigBuilder.Build(file, EnvironmentConfigReader.Read(variables));
     }
+
+    /// <summary>A hosted worker for one job queue (AddSingleton, not AddHostedService: both are the same type).</summary>
+    private static JobQueueWorker QueueWorker(IServiceProvider provider, string queue, Func<CancellationToken, Task> run) =>
+        new(queue, run, provider.GetRequiredService<ILogger<JobQueueWorker>>());
 
     private static string HomeDirectory(BackendOverrides overrides) =>
         overrides.GetEnvironmentVariable("HOME") is { Length: > 0 } home

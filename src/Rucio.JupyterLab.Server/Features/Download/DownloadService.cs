@@ -24,7 +24,7 @@ internal sealed record DownloadSettings
 /// <summary>
 /// Download mode's queue: the persistent <see cref="DownloadQueue"/> of Rucio.DataLake.Core (jobs in the state
 /// database, so they survive a restart; a job whose worker died shows FAILED and can be resumed) run by
-/// <see cref="DownloadWorker"/>. Each job downloads with the instance's current credentials through the
+/// a <see cref="JobQueueWorker"/>. Each job downloads with the instance's current credentials through the
 /// <see cref="DownloadEngine"/>. Enqueueing is serialized per DID, so a second click while a job is active returns it.
 /// </summary>
 internal sealed class DownloadService
@@ -59,7 +59,7 @@ internal sealed class DownloadService
     /// <summary>The directory holding an instance's downloads (<c>Root/&lt;instance&gt;</c>).</summary>
     public string InstanceRoot(string instance) => Path.Combine(_settings.Root, instance);
 
-    /// <summary>The worker loop, hosted by <see cref="DownloadWorker"/>.</summary>
+    /// <summary>The worker loop, hosted by a <see cref="JobQueueWorker"/>.</summary>
     public async Task RunAsync(CancellationToken stoppingToken) => await (await _queue).RunAsync(stoppingToken);
 
     public async Task<IReadOnlyList<DownloadJob>> ListAsync(string instance, CancellationToken cancellationToken) =>
@@ -147,26 +147,6 @@ internal sealed class DownloadService
         finally
         {
             await _statuses.InvalidateAsync(job.Instance, CancellationToken.None);
-        }
-    }
-}
-
-/// <summary>Runs the download queue's workers for the lifetime of the backend.</summary>
-internal sealed class DownloadWorker(DownloadService downloads, ILogger<DownloadWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await downloads.RunAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown.
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
-        {
-            logger.LogError(ex, "The download queue stopped; downloads will not run until the backend restarts");
         }
     }
 }

@@ -4,6 +4,7 @@ using Rucio.Client;
 using Rucio.DataLake.Core.Transfers;
 using Rucio.JupyterLab.Server.Features.Download;
 using Rucio.JupyterLab.Server.Features.Status;
+using Rucio.JupyterLab.Server.Infrastructure;
 
 namespace Rucio.JupyterLab.Server.Features.Upload;
 
@@ -17,7 +18,7 @@ internal sealed record UploadSettings
 
 /// <summary>
 /// The upload queue: one job per selected file or folder, persisted in the state database (<see cref="UploadJobStore"/>)
-/// and run by <see cref="UploadWorker"/>, <see cref="UploadSettings.JobParallelism"/> at a time, through
+/// and run by a <see cref="JobQueueWorker"/>, <see cref="UploadSettings.JobParallelism"/> at a time, through
 /// <see cref="UploadRunner"/>. Progress is live in memory while a job runs and saved when it ends. At start, a job
 /// left RUNNING by a previous process is FAILED (its worker is gone) and QUEUED ones are queued again.
 /// </summary>
@@ -147,7 +148,7 @@ internal sealed class UploadService : ITransferSource
         return false;
     }
 
-    /// <summary>The worker loop, hosted by <see cref="UploadWorker"/>.</summary>
+    /// <summary>The worker loop, hosted by a <see cref="JobQueueWorker"/>.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         await _ready;
@@ -267,24 +268,4 @@ internal sealed class RunningUpload(CancellationTokenSource cancellation) : IPro
     }
 
     public void Dispose() => Cancellation.Dispose();
-}
-
-/// <summary>Runs the upload queue's workers for the lifetime of the backend.</summary>
-internal sealed class UploadWorker(UploadService uploads, ILogger<UploadWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await uploads.RunAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown.
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
-        {
-            logger.LogError(ex, "The upload queue stopped; uploads will not run until the backend restarts");
-        }
-    }
 }
